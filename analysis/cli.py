@@ -1,0 +1,149 @@
+"""`python -m analysis`: the corpus and every analysis from the command line.
+
+Each command prints one DataFrame as an aligned table, CSV (UTF-8, to stdout) or JSON, so
+its output can go straight into a spreadsheet or a script. Errors are one sentence on
+stderr saying what is wrong and what to do, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Final
+
+import pandas as pd
+
+from analysis import corpus
+from analysis.errors import PolicyLensError
+from analysis.filters import Filters, apply_filters
+from analysis.store import STORE_ENV, Store
+
+FORMATS: Final = ("table", "csv", "json")
+Command = Callable[[argparse.Namespace, Store], int]
+COMMANDS: dict[str, Command] = {}
+
+
+def command(name: str) -> Callable[[Command], Command]:
+    def register(func: Command) -> Command:
+        COMMANDS[name] = func
+        return func
+
+    return register
+
+
+def emit(frame: pd.DataFrame, fmt: str) -> None:
+    """Write `frame` to stdout in the chosen format."""
+    out = sys.stdout
+    if fmt == "csv":
+        frame.to_csv(out, index=False, lineterminator="\n")
+    elif fmt == "json":
+        out.write(frame.to_json(orient="records", force_ascii=False, indent=1) + "\n")
+    elif frame.empty:
+        out.write("（无结果）\n")
+    else:
+        with pd.option_context("display.max_colwidth", 40, "display.width", 200):
+            out.write(frame.to_string(index=False) + "\n")
+
+
+def filters_from_args(args: argparse.Namespace) -> Filters:
+    regions = tuple(getattr(args, "region", None) or ())
+    return Filters(
+        provinces=tuple(r for r in regions if not _is_city(r)),
+        cities=tuple(r for r in regions if _is_city(r)),
+        year_from=getattr(args, "year_from", None),
+        year_to=getattr(args, "year_to", None),
+        doc_types=tuple(getattr(args, "doc_type", None) or ()),
+    )
+
+
+def _is_city(name: str) -> bool:
+    """Provinces end in 省/自治区 or are one of the four municipalities; the rest are cities."""
+    return not (name.endswith(("省", "自治区")) or name in {"北京市", "天津市", "上海市", "重庆市"})
+
+
+def add_filter_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--region", action="append", help="省或市全称，可重复：--region 湖北省 --region 合肥市")
+    parser.add_argument("--year-from", type=int, dest="year_from")
+    parser.add_argument("--year-to", type=int, dest="year_to")
+    parser.add_argument("--doc-type", action="append", dest="doc_type",
+                        help="speech, meeting_news, plan, work_report, regulation, other")
+
+
+@command("ingest")
+def cmd_ingest(args: argparse.Namespace, store: Store) -> int:
+    outcomes = corpus.ingest_paths(store, [Path(p) for p in args.paths],
+                                   token_counter=corpus.default_token_counter(store))
+    frame = pd.DataFrame(
+        [(o.source, o.status, o.doc_id, o.reason) for o in outcomes],
+        columns=["source", "status", "doc_id", "reason"],
+    )
+    emit(frame, args.format)
+    return 2 if (frame["status"] == "rejected").any() else 0
+
+
+@command("docs")
+def cmd_docs(args: argparse.Namespace, store: Store) -> int:
+    emit(apply_filters(store.documents(), filters_from_args(args)), args.format)
+    return 0
+
+
+@command("text")
+def cmd_text(args: argparse.Namespace, store: Store) -> int:
+    sys.stdout.write(store.text(args.doc_id, raw=args.raw) + "\n")
+    return 0
+
+
+@command("set")
+def cmd_set(args: argparse.Namespace, store: Store) -> int:
+    values = {}
+    for item in args.assignments:
+        name, sep, value = item.partition("=")
+        if not sep:
+            raise PolicyLensError(f"应写成 FIELD=VALUE，例如 city=合肥市；收到 {item!r}")
+        values[name.strip()] = value
+    store.set_fields(args.doc_id, values)
+    evidence = store.evidence(args.doc_id)
+    emit(evidence[evidence["field"].isin(values)], args.format)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--store", type=Path, default=None,
+                        help=f"DuckDB 文件路径（默认取环境变量 {STORE_ENV}，再默认用户数据目录）")
+    common.add_argument("--format", choices=FORMATS, default="table")
+
+    parser = argparse.ArgumentParser(prog="python -m analysis", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("ingest", parents=[common], help="导入文件或文件夹")
+    p.add_argument("paths", nargs="+")
+    p = sub.add_parser("docs", parents=[common], help="列出文档及元数据")
+    add_filter_options(p)
+    p = sub.add_parser("text", parents=[common], help="输出文档正文（清洗后或原文）")
+    p.add_argument("doc_id")
+    p.add_argument("--raw", action="store_true", help="输出原始文本")
+    p = sub.add_parser("set", parents=[common], help="更正元数据：set DOC_ID city=合肥市 year=2025")
+    p.add_argument("doc_id")
+    p.add_argument("assignments", nargs="+", metavar="FIELD=VALUE")
+    for extend in EXTENSIONS:
+        extend(sub, common)
+    return parser
+
+
+# Later layers (keywords, targets) register their sub-commands here.
+EXTENSIONS: list[Callable[[argparse._SubParsersAction, argparse.ArgumentParser], None]] = []
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        store = corpus.open_corpus(args.store)
+        return COMMANDS[args.command](args, store)
+    except PolicyLensError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 1
+    except BrokenPipeError:  # `... | head` closed the pipe: not an error
+        return 0

@@ -1,0 +1,217 @@
+"""From files to stored documents: load, clean, detect metadata, segment, write.
+
+The pipeline version is a hash of the code and data that produce the stored results, so a
+store is reprocessed (from the raw text it keeps) exactly when that code changes, and
+never otherwise.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Final, Literal
+
+import pandas as pd
+
+from analysis import cleaning, metadata
+from analysis.errors import RejectedFile
+from analysis.loading import LoadedDocument, expand_paths, read_path
+from analysis.store import Store, StoredDocument
+
+SEEDS_DIR: Final = Path(__file__).resolve().parent.parent / "seeds"
+SEED_METADATA: Final = "metadata.csv"
+# Modules whose output is stored; editing one of them (or its data) reprocesses the store.
+_PIPELINE_MODULES: Final = ("cleaning", "metadata", "gazetteer", "redaction", "segmentation")
+
+Status = Literal["added", "skipped", "rejected", "updated"]
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True, slots=True)
+class IngestOutcome:
+    """What happened to one file (or CSV row) of an ingest, for the per-file report."""
+
+    source: str
+    status: Status
+    doc_id: str = ""
+    reason: str = ""
+
+
+@lru_cache(maxsize=1)
+def pipeline_version() -> str:
+    package = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for name in _PIPELINE_MODULES:
+        module = package / f"{name}.py"
+        if module.exists():
+            digest.update(module.read_bytes())
+    for data in sorted((package / "data").glob("*")):
+        digest.update(data.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def doc_id_for(sha256: str) -> str:
+    return sha256[:10]
+
+
+def process_document(
+    loaded: LoadedDocument,
+    *,
+    overrides: dict[str, tuple[str, str]] | None = None,
+    token_counter: Callable[[str, str], pd.DataFrame] | None = None,
+) -> StoredDocument:
+    """Clean, detect and (optionally) count tokens for one loaded document."""
+    result = cleaning.clean_text(loaded.raw_text)
+    detected = metadata.detect_metadata(result.text, filename=loaded.source)
+    doc_id = doc_id_for(loaded.sha256)
+    file_hints = {k: (v, "file") for k, v in loaded.hints.items()}
+    return StoredDocument(
+        doc_id=doc_id,
+        sha256=loaded.sha256,
+        source=loaded.source,
+        encoding=loaded.encoding,
+        raw_text=loaded.raw_text,
+        clean_text=result.text,
+        pipeline=pipeline_version(),
+        changes=cleaning.changes_frame(result.changes),
+        detections=metadata.detections_frame(detected),
+        overrides={**file_hints, **(overrides or {})},
+        token_counts=token_counter(doc_id, result.text) if token_counter else None,
+    )
+
+
+def ingest_paths(
+    store: Store,
+    paths: Iterable[Path],
+    *,
+    overrides: dict[str, dict[str, tuple[str, str]]] | None = None,
+    token_counter: Callable[[str, str], pd.DataFrame] | None = None,
+    progress: Progress | None = None,
+) -> list[IngestOutcome]:
+    """Ingest files and folders; bad files are reported, the rest goes in as one transaction."""
+    outcomes: list[IngestOutcome] = []
+    loaded: list[LoadedDocument] = []
+    for path in expand_paths(paths):
+        try:
+            loaded.extend(read_path(path))
+        except RejectedFile as exc:
+            outcomes.append(IngestOutcome(exc.source, "rejected", reason=exc.message))
+    documents, more = _process_new(
+        store, loaded, overrides=overrides or {}, token_counter=token_counter, progress=progress
+    )
+    store.write(documents)
+    return outcomes + more
+
+
+def ingest_loaded(
+    store: Store,
+    loaded: Sequence[LoadedDocument],
+    *,
+    token_counter: Callable[[str, str], pd.DataFrame] | None = None,
+) -> list[IngestOutcome]:
+    """Ingest documents already read (e.g. from an upload)."""
+    documents, outcomes = _process_new(store, loaded, overrides={}, token_counter=token_counter)
+    store.write(documents)
+    return outcomes
+
+
+def _process_new(
+    store: Store,
+    loaded: Sequence[LoadedDocument],
+    *,
+    overrides: dict[str, dict[str, tuple[str, str]]],
+    token_counter: Callable[[str, str], pd.DataFrame] | None,
+    progress: Progress | None = None,
+) -> tuple[list[StoredDocument], list[IngestOutcome]]:
+    known = store.known_hashes()
+    seen: set[str] = set()
+    documents: list[StoredDocument] = []
+    outcomes: list[IngestOutcome] = []
+    for i, doc in enumerate(loaded):
+        if progress:
+            progress(i, len(loaded))
+        doc_id = doc_id_for(doc.sha256)
+        if doc.sha256 in seen or known.get(doc.sha256) == pipeline_version():
+            outcomes.append(IngestOutcome(doc.source, "skipped", doc_id, "重复：内容相同的文档已在库中"))
+            continue
+        seen.add(doc.sha256)
+        status: Status = "updated" if doc.sha256 in known else "added"
+        processed = process_document(
+            doc, overrides=overrides.get(doc.source), token_counter=token_counter
+        )
+        documents.append(processed)
+        outcomes.append(IngestOutcome(doc.source, status, doc_id))
+    return documents, outcomes
+
+
+def read_seed_metadata(seeds_dir: Path = SEEDS_DIR) -> dict[str, dict[str, tuple[str, str]]]:
+    """file name -> {field: (value, "seed metadata")} for every non-empty cell."""
+    path = seeds_dir / SEED_METADATA
+    if not path.exists():
+        return {}
+    lines = [line for line in path.read_text(encoding="utf-8").splitlines() if not line.startswith("#")]
+    result: dict[str, dict[str, tuple[str, str]]] = {}
+    for row in csv.DictReader(lines):
+        name = row.pop("file")
+        result[name] = {k: (v.strip(), "seed metadata") for k, v in row.items() if v and v.strip()}
+    return result
+
+
+def seed_files(seeds_dir: Path = SEEDS_DIR) -> list[Path]:
+    return sorted(p for p in seeds_dir.glob("*.txt"))
+
+
+def open_corpus(
+    path: Path | str | None = None,
+    *,
+    seeds_dir: Path = SEEDS_DIR,
+    token_counter: Callable[[str, str], pd.DataFrame] | None = None,
+    progress: Progress | None = None,
+) -> Store:
+    """The store at `path`, seeded on first use and brought up to the current pipeline.
+
+    Opening an unchanged store recomputes nothing: it only compares pipeline versions.
+    """
+    store = Store(path)
+    if store.get_meta("seeded") is None:
+        if not seeds_dir.exists():
+            raise FileNotFoundError(f"找不到内置种子文档目录 {seeds_dir}")
+        ingest_paths(
+            store,
+            seed_files(seeds_dir),
+            overrides=read_seed_metadata(seeds_dir),
+            token_counter=token_counter,
+            progress=progress,
+        )
+        store.set_meta("seeded", "1")
+    refresh(store, token_counter=token_counter, progress=progress)
+    return store
+
+
+def refresh(
+    store: Store,
+    *,
+    token_counter: Callable[[str, str], pd.DataFrame] | None = None,
+    progress: Progress | None = None,
+) -> int:
+    """Reprocess documents stored by an older pipeline; returns how many."""
+    stale = [sha for sha, version in store.known_hashes().items() if version != pipeline_version()]
+    if not stale:
+        return 0
+    docs = store.raw_documents(stale)
+    processed = []
+    for i, doc in enumerate(docs):
+        if progress:
+            progress(i, len(docs))
+        processed.append(process_document(doc, token_counter=token_counter))
+    store.write(processed)
+    return len(processed)
+
+
+def default_token_counter(store: Store | None) -> Callable[[str, str], pd.DataFrame] | None:
+    """The token counter ingest uses (segmentation arrives with the keywords layer)."""
+    return None

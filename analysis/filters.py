@@ -1,0 +1,74 @@
+"""The shared selection (region, years, document type) applied to any document-keyed frame.
+
+One definition serves the sidebar, the command line and the tests, so "安徽省, 2025" means
+the same documents everywhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+UNKNOWN: str = "（未知）"
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    """A selection of documents; empty tuples and None mean "all"."""
+
+    provinces: tuple[str, ...] = ()
+    cities: tuple[str, ...] = ()
+    year_from: int | None = None
+    year_to: int | None = None
+    doc_types: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def is_empty(self) -> bool:
+        return self == Filters()
+
+
+def region_label(province: str | None, city: str | None) -> str:
+    """`湖北省 武汉市`, or the province alone; a stable label for grouping and colours.
+
+    >>> region_label("湖北省", "武汉市")
+    '湖北省 武汉市'
+    """
+    parts = [p for p in (province, city) if isinstance(p, str) and p]
+    if parts[1:] and parts[1] == parts[0]:  # municipalities: 上海市 上海市 -> 上海市
+        parts = parts[:1]
+    return " ".join(parts) or UNKNOWN
+
+
+def with_region(docs: pd.DataFrame) -> pd.DataFrame:
+    """docs plus a `region` column (province + city label)."""
+    return docs.assign(
+        region=[region_label(p, c) for p, c in zip(docs["province"], docs["city"], strict=True)]
+    )
+
+
+def apply_filters(docs: pd.DataFrame, filters: Filters) -> pd.DataFrame:
+    """The rows of `docs` (DOC_COLUMNS at least) inside the selection.
+
+    A region filter matches a province as a whole or a named city inside it; documents of
+    unknown year are kept only when no year bound is set, so they are never silently lost.
+    """
+    mask = pd.Series(True, index=docs.index)
+    if filters.provinces or filters.cities:
+        mask &= _region_mask(docs, filters.provinces, filters.cities)
+    years = pd.to_numeric(docs["year"], errors="coerce")
+    if filters.year_from is not None:
+        mask &= years >= filters.year_from
+    if filters.year_to is not None:
+        mask &= years <= filters.year_to
+    if filters.doc_types:
+        mask &= docs["doc_type"].isin(filters.doc_types)
+    return docs[mask.fillna(False).astype(bool)]
+
+
+def _region_mask(docs: pd.DataFrame, provinces: Sequence[str], cities: Sequence[str]) -> pd.Series:
+    """Cities narrow their own province; other selected provinces stay whole."""
+    provinces_with_city = set(docs.loc[docs["city"].isin(cities), "province"])
+    whole = [p for p in provinces if p not in provinces_with_city]
+    return docs["province"].isin(whole) | docs["city"].isin(cities)

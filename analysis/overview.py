@@ -1,0 +1,54 @@
+"""Corpus-level figures for the current selection: how much text, from where, from when."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from analysis.filters import with_region
+
+
+@dataclass(frozen=True, slots=True)
+class CorpusSummary:
+    documents: int
+    characters: int
+    regions: int
+    years: int
+    first_year: int | None
+    last_year: int | None
+
+
+def corpus_summary(docs: pd.DataFrame) -> CorpusSummary:
+    """Headline counts of a documents frame (DOC_COLUMNS).
+
+    Regions count distinct province+city labels; documents with unknown year or region do
+    not add a year or a region.
+    """
+    years = pd.to_numeric(docs["year"], errors="coerce").dropna().astype(int)
+    regions = with_region(docs)["region"] if len(docs) else pd.Series(dtype=str)
+    known_regions = regions[docs["province"].notna()] if len(docs) else regions
+    return CorpusSummary(
+        documents=len(docs),
+        characters=int(docs["chars"].sum()) if len(docs) else 0,
+        regions=known_regions.nunique(),
+        years=years.nunique(),
+        first_year=int(years.min()) if len(years) else None,
+        last_year=int(years.max()) if len(years) else None,
+    )
+
+
+def documents_by_region_year(docs: pd.DataFrame) -> pd.DataFrame:
+    """region, year, documents, chars: one row per (region, year) present in `docs`.
+
+    Unknown years are kept as the label "未知" so such documents still show up.
+    """
+    if docs.empty:
+        return pd.DataFrame(columns=["region", "year", "documents", "chars"])
+    frame = with_region(docs).assign(
+        year=lambda d: d["year"].astype("Int64").astype("string").fillna("未知")
+    )
+    grouped = frame.groupby(["region", "year"], as_index=False).agg(
+        documents=("doc_id", "size"), chars=("chars", "sum")
+    )
+    return grouped.sort_values(["year", "region"]).reset_index(drop=True)

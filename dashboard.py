@@ -1,0 +1,23 @@
+"""Router: page config, the shared sidebar filters (bound to the URL), every page registered."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from pages._common import render_sidebar_filters
+
+st.set_page_config(
+    page_title="汽车产业政策文本分析",
+    page_icon=":material/directions_car:",
+    layout="wide",
+)
+
+PAGES = [
+    st.Page("pages/overview.py", title="概览", icon=":material/dashboard:", default=True),
+    st.Page("pages/document.py", title="文档", icon=":material/article:"),
+    st.Page("pages/upload.py", title="导入文档", icon=":material/upload_file:"),
+]
+
+navigation = st.navigation(PAGES)
+render_sidebar_filters()
+navigation.run()

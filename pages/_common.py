@@ -1,0 +1,192 @@
+"""What every page shares: the store, the sidebar filters, tables and charts with exports.
+
+Pages stay thin: they read `current_filters()`, call `analysis`, and draw with
+`show_table` / `show_figure`, which put the export buttons next to what they draw.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from analysis import corpus, export
+from analysis.filters import Filters, apply_filters
+from analysis.store import Store
+from analysis.types import DOC_TYPE_LABELS, DOC_TYPES
+
+# Column headers shown to users; the data keeps its English names for CSV and the CLI.
+COLUMN_LABELS: dict[str, str] = {
+    "doc_id": "编号",
+    "source": "文件",
+    "title": "标题",
+    "province": "省",
+    "city": "市",
+    "district": "区县",
+    "year": "年份",
+    "date": "日期",
+    "doc_type": "类型",
+    "chars": "字数",
+    "raw_chars": "原始字数",
+    "sha256": "SHA-256",
+}
+
+
+@st.cache_resource(show_spinner="正在打开文档库…")
+def get_store() -> Store:
+    """The corpus store, seeded on first run; one per server process."""
+    return corpus.open_corpus(None, token_counter=corpus.default_token_counter(None))
+
+
+def store_version() -> str:
+    return get_store().version()
+
+
+@st.cache_data(show_spinner=False)
+def _documents(version: str) -> pd.DataFrame:
+    return get_store().documents()
+
+
+@st.cache_data(show_spinner=False)
+def _corpus(version: str) -> pd.DataFrame:
+    return get_store().corpus()
+
+
+def all_documents() -> pd.DataFrame:
+    return _documents(store_version())
+
+
+def all_corpus() -> pd.DataFrame:
+    return _corpus(store_version())
+
+
+def render_sidebar_filters() -> None:
+    """Region, year range and type, each bound to the URL so a link reproduces the view."""
+    docs = all_documents()
+    sidebar = st.sidebar
+    sidebar.header("筛选")
+    provinces = sorted(docs["province"].dropna().unique())
+    _keep_valid("prov", provinces)
+    chosen = sidebar.multiselect(
+        "省份", provinces, key="prov", bind="query-params", placeholder="全部省份"
+    )
+    in_scope = docs[docs["province"].isin(chosen)] if chosen else docs
+    cities = sorted(in_scope["city"].dropna().unique())
+    _keep_valid("city", cities)
+    sidebar.multiselect("城市", cities, key="city", bind="query-params", placeholder="全部城市")
+    years = pd.to_numeric(docs["year"], errors="coerce").dropna().astype(int)
+    if len(years) and years.min() < years.max():
+        low, high = int(years.min()), int(years.max())
+        _clamp_range("years", low, high)
+        sidebar.slider("年份", low, high, (low, high), key="years", bind="query-params")
+    sidebar.multiselect(
+        "文档类型",
+        list(DOC_TYPES),
+        key="type",
+        bind="query-params",
+        format_func=DOC_TYPE_LABELS.get,
+        placeholder="全部类型",
+    )
+    sidebar.caption(f"文档库：`{get_store().path}`")
+
+
+def _keep_valid(key: str, options: list[str]) -> None:
+    """Drop selections that the current options no longer offer (e.g. a city of an unselected province)."""
+    if key in st.session_state:
+        st.session_state[key] = [v for v in st.session_state[key] if v in options]
+
+
+def _clamp_range(key: str, low: int, high: int) -> None:
+    if key in st.session_state:
+        a, b = st.session_state[key]
+        st.session_state[key] = (max(low, min(a, high)), min(high, max(b, low)))
+
+
+def current_filters() -> Filters:
+    state = st.session_state
+    years = state.get("years")
+    return Filters(
+        provinces=tuple(state.get("prov") or ()),
+        cities=tuple(state.get("city") or ()),
+        year_from=years[0] if years else None,
+        year_to=years[1] if years else None,
+        doc_types=tuple(state.get("type") or ()),
+    )
+
+
+def selected_documents() -> pd.DataFrame:
+    return apply_filters(all_documents(), current_filters())
+
+
+def selected_corpus() -> pd.DataFrame:
+    return apply_filters(all_corpus(), current_filters())
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"[^\w\-]+", "_", name).strip("_") or "export"
+
+
+def show_table(
+    frame: pd.DataFrame,
+    name: str,
+    *,
+    column_config: dict | None = None,
+    height: int | None = None,
+    key: str | None = None,
+    selectable: bool = False,
+) -> object:
+    """A table with CSV and XLSX downloads beside it; returns the selection event if asked."""
+    labels = {c: COLUMN_LABELS[c] for c in frame.columns if c in COLUMN_LABELS}
+    config = {c: st.column_config.Column(label) for c, label in labels.items()}
+    config.update(column_config or {})
+    event = st.dataframe(
+        frame,
+        hide_index=True,
+        width="stretch",
+        column_config=config,
+        height=height or "auto",
+        key=key,
+        on_select="rerun" if selectable else "ignore",
+        selection_mode="single-row",
+    )
+    slug = _slug(name)
+    left, right, _ = st.columns([1, 1, 6])
+    left.download_button(
+        "CSV", export.table_csv(frame), f"{slug}.csv", "text/csv", key=f"{slug}-csv",
+        icon=":material/download:",
+    )
+    right.download_button(
+        "XLSX", lambda: export.table_xlsx(frame), f"{slug}.xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"{slug}-xlsx",
+        icon=":material/download:",
+    )
+    return event
+
+
+def show_figure(figure: go.Figure, name: str) -> None:
+    """A chart with HTML, PNG and SVG downloads; says what is missing when images can't be made."""
+    st.plotly_chart(figure, width="stretch", key=f"chart-{_slug(name)}")
+    slug = _slug(name)
+    cols = st.columns([1, 1, 1, 5])
+    cols[0].download_button(
+        "HTML", lambda: export.figure_html(figure), f"{slug}.html", "text/html",
+        key=f"{slug}-html", icon=":material/download:",
+    )
+    problem = export.image_export_problem()
+    if problem:
+        cols[3].caption(problem)
+        return
+    cols[1].download_button(
+        "PNG", lambda: export.figure_image(figure, "png"), f"{slug}.png", "image/png",
+        key=f"{slug}-png", icon=":material/download:",
+    )
+    cols[2].download_button(
+        "SVG", lambda: export.figure_image(figure, "svg"), f"{slug}.svg", "image/svg+xml",
+        key=f"{slug}-svg", icon=":material/download:",
+    )
+
+
+def no_documents_hint() -> None:
+    st.info("当前筛选条件下没有文档。请在左侧放宽省份、年份或类型的筛选，或到「导入文档」页添加文件。")

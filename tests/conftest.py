@@ -1,0 +1,33 @@
+"""Shared fixtures: the bundled seeds in a throw-away store, and the shared test corpus."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS_DIR = ROOT / "seeds"
+# The larger real corpus lives beside the project (../shared/corpus); tests skip without it.
+CORPUS_DIR = ROOT.parent / "shared" / "corpus"
+
+
+def seed_path(prefix: str) -> Path:
+    """The seed file whose name starts with `prefix` ("000" ... "003")."""
+    return next(SEEDS_DIR.glob(f"{prefix}_*.txt"))
+
+
+@pytest.fixture(scope="session")
+def corpus_dir() -> Path:
+    if not CORPUS_DIR.exists():
+        pytest.skip(f"shared corpus not found at {CORPUS_DIR}")
+    return CORPUS_DIR
+
+
+@pytest.fixture(scope="session")
+def seed_store(tmp_path_factory: pytest.TempPathFactory):
+    """A store opened the way the app opens it: seeded from seeds/ on first use."""
+    from analysis.corpus import default_token_counter, open_corpus
+
+    path = tmp_path_factory.mktemp("store") / "seeds.duckdb"
+    return open_corpus(path, token_counter=default_token_counter(None))
