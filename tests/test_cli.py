@@ -1,0 +1,101 @@
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from analysis.cli import main
+from analysis.types import DOC_COLUMNS
+
+from .conftest import ROOT
+
+
+@pytest.fixture
+def store_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = tmp_path / "cli.duckdb"
+    monkeypatch.setenv("POLICYLENS_STORE", str(path))
+    return path
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_docs_csv_lists_the_seeds_with_the_documented_columns(store_path, capsys) -> None:
+    code, out, _ = run(capsys, "docs", "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert code == 0
+    assert list(rows[0]) == list(DOC_COLUMNS)
+    assert sorted(r["source"][:3] for r in rows) == ["000", "001", "002", "003"]
+    assert {r["province"] for r in rows} == {"陕西省", "安徽省", "湖北省", "广东省"}
+
+
+def test_docs_filters_by_region_and_year(store_path, capsys) -> None:
+    _, out, _ = run(capsys, "docs", "--format", "json", "--region", "湖北省")
+    assert [d["city"] for d in json.loads(out)] == ["武汉市"]
+    _, out, _ = run(capsys, "docs", "--format", "json", "--year-from", "2023", "--year-to", "2023")
+    assert sorted(d["source"][:3] for d in json.loads(out)) == ["002", "003"]
+
+
+def test_ingest_reports_each_file_and_exits_2_on_rejection(store_path, tmp_path, capsys) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "good.txt").write_text("武汉经开区召开汽车产业推进会，建设世界车谷。", encoding="gb18030")
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "blob.txt").write_bytes(bytes(range(256)) * 8)
+    code, out, _ = run(capsys, "ingest", str(folder), "--format", "csv")
+    rows = {r["source"]: r for r in csv.DictReader(io.StringIO(out))}
+    assert code == 2
+    assert rows["good.txt"]["status"] == "added"
+    assert rows["empty.txt"]["status"] == "rejected" and rows["empty.txt"]["reason"]
+    assert rows["blob.txt"]["status"] == "rejected"
+    code, out, _ = run(capsys, "ingest", str(folder / "good.txt"), "--format", "csv")
+    assert code == 0
+    assert "skipped" in out
+    _, out, _ = run(capsys, "docs", "--format", "csv")
+    assert len(list(csv.DictReader(io.StringIO(out)))) == 5
+
+
+def test_text_and_set(store_path, capsys) -> None:
+    _, out, _ = run(capsys, "docs", "--format", "json")
+    doc = next(d for d in json.loads(out) if d["source"].startswith("003"))
+    _, clean, _ = run(capsys, "text", doc["doc_id"])
+    _, raw, _ = run(capsys, "text", doc["doc_id"], "--raw")
+    assert "讲 话" in raw and "讲 话" not in clean
+    code, _, _ = run(capsys, "set", doc["doc_id"], "district=海珠区", "year=2023")
+    assert code == 0
+    _, out, _ = run(capsys, "docs", "--format", "json")
+    doc = next(d for d in json.loads(out) if d["doc_id"] == doc["doc_id"])
+    assert doc["district"] == "海珠区"
+
+
+def test_errors_are_one_sentence_not_a_traceback(store_path, capsys) -> None:
+    code, _, err = run(capsys, "text", "nonexistent")
+    assert code == 1
+    assert err.startswith("错误：") and "Traceback" not in err
+    code, _, err = run(capsys, "set", "nonexistent", "year=2020")
+    assert code == 1
+
+
+def test_python_dash_m_analysis_runs(store_path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "analysis", "docs", "--format", "csv", "--store", str(store_path)],
+        cwd=ROOT, capture_output=True, text=True, encoding="utf-8", check=True,
+    )
+    assert result.stdout.splitlines()[0] == ",".join(DOC_COLUMNS)
+
+
+def test_analysis_never_imports_streamlit() -> None:
+    code = "import sys, analysis.cli, analysis.corpus, analysis.figures; " \
+           "import pkgutil, importlib, analysis; " \
+           "[importlib.import_module('analysis.' + m.name) for m in pkgutil.iter_modules(analysis.__path__) if m.name != '__main__']; " \
+           "print('streamlit' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "False"

@@ -1,0 +1,107 @@
+"""The pages, driven through Streamlit's AppTest from the real entry point."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from .conftest import ROOT
+
+PAGES = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "pages").glob("[!_]*.py"))
+
+
+@pytest.fixture(scope="module", autouse=True)
+def app_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One store for the module: the app caches it per process, as a server would."""
+    path = tmp_path_factory.mktemp("app") / "app.duckdb"
+    old = os.environ.get("POLICYLENS_STORE")
+    os.environ["POLICYLENS_STORE"] = str(path)
+    from pages._common import get_store
+
+    get_store.clear()
+    yield path
+    get_store.clear()
+    if old is None:
+        os.environ.pop("POLICYLENS_STORE", None)
+    else:
+        os.environ["POLICYLENS_STORE"] = old
+
+
+def app() -> AppTest:
+    return AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+
+
+def documents_table(at: AppTest):
+    return next(df.value for df in at.dataframe if "source" in df.value.columns)
+
+
+def test_every_page_is_registered() -> None:
+    text = (ROOT / "dashboard.py").read_text(encoding="utf-8")
+    for page in PAGES:
+        assert f'"{page}"' in text, f"{page} is not registered in dashboard.py"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_renders_without_exception(page: str) -> None:
+    at = app().run()
+    at.switch_page(page).run()
+    assert not at.exception, at.exception
+    assert at.title, f"{page} shows no title"
+
+
+def test_overview_shows_the_four_seeds() -> None:
+    at = app().run()
+    assert not at.exception
+    assert documents_table(at)["source"].str[:3].tolist() == ["000", "001", "002", "003"]
+    assert at.metric[0].value == "4"
+
+
+def test_region_filter_changes_the_documents_table() -> None:
+    at = app().run()
+    at.multiselect(key="prov").set_value(["湖北省"]).run()
+    table = documents_table(at)
+    assert table["city"].tolist() == ["武汉市"]
+    assert at.metric[0].value == "1"
+    # the city list follows the province
+    assert at.multiselect(key="city").options == ["武汉市"]
+
+
+def test_filters_come_from_the_url() -> None:
+    at = app()
+    at.query_params["prov"] = ["广东省", "安徽省"]
+    at.query_params["type"] = "speech"
+    at.run()
+    assert not at.exception
+    assert sorted(documents_table(at)["province"]) == ["安徽省", "广东省"]
+
+
+def test_year_filter() -> None:
+    at = app().run()
+    at.slider(key="years").set_value((2023, 2023)).run()
+    assert sorted(documents_table(at)["source"].str[:3]) == ["002", "003"]
+
+
+def test_document_page_corrects_a_field() -> None:
+    at = app().run()
+    at.switch_page("pages/document.py").run()
+    at.selectbox(key="doc").select_index(2).run()
+    doc_id = at.selectbox(key="doc").value
+    at.text_input(key=f"edit-{doc_id}-district").input("测试区")
+    at.button[0].click()
+    at.run()
+    assert not at.exception, at.exception
+    from pages._common import get_store
+
+    assert get_store().documents().set_index("doc_id").loc[doc_id, "district"] == "测试区"
+
+
+def test_empty_selection_gives_guidance_not_an_error() -> None:
+    at = app()
+    at.query_params["prov"] = "湖北省"
+    at.query_params["type"] = "plan"
+    at.run()
+    assert not at.exception
+    assert any("没有文档" in info.value for info in at.info)

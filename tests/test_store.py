@@ -1,0 +1,166 @@
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analysis import cleaning, corpus
+from analysis.errors import InvalidField, UnknownDocument
+from analysis.loading import read_path
+from analysis.store import Store
+from analysis.types import DOC_COLUMNS
+
+from .conftest import ROOT
+
+EXPECTED_SEEDS = {
+    "000": ("陕西省", "西安市", 2018),
+    "001": ("安徽省", "合肥市", 2025),
+    "002": ("湖北省", "武汉市", 2023),
+    "003": ("广东省", "广州市", 2023),
+}
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    return corpus.open_corpus(tmp_path / "c.duckdb")
+
+
+def _write(folder: Path, name: str, text: str, encoding: str = "utf-8") -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def test_new_store_starts_with_the_seeds(seed_store: Store) -> None:
+    docs = seed_store.documents()
+    assert list(docs.columns) == list(DOC_COLUMNS)
+    assert len(docs) == 4
+    for prefix, (province, city, year) in EXPECTED_SEEDS.items():
+        row = docs[docs["source"].str.startswith(prefix)].iloc[0]
+        assert (row["province"], row["city"], row["year"]) == (province, city, year)
+    assert (docs["chars"] <= docs["raw_chars"]).all()
+
+
+def test_seed_000_is_about_half_its_raw_length(seed_store: Store) -> None:
+    row = seed_store.documents().query("source.str.startswith('000')").iloc[0]
+    assert 0.4 <= row["chars"] / row["raw_chars"] <= 0.6
+
+
+def test_ingesting_the_same_text_twice_adds_nothing(store: Store, tmp_path: Path) -> None:
+    text = "合肥市召开新能源汽车产业推进会。到2026年，整车年产能突破200万辆。"
+    a = _write(tmp_path / "in", "a.txt", text)
+    b = _write(tmp_path / "in", "b_gbk.txt", text, "gb18030")
+    first = corpus.ingest_paths(store, [a])
+    second = corpus.ingest_paths(store, [a, b])
+    assert [o.status for o in first] == ["added"]
+    assert [o.status for o in second] == ["skipped", "skipped"]
+    assert len(store.documents()) == 5
+
+
+def test_reopening_an_unchanged_store_recomputes_nothing(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def fail(_: str) -> None:
+        raise AssertionError("cleaning ran again on an unchanged corpus")
+
+    monkeypatch.setattr(cleaning, "clean_text", fail)
+    reopened = corpus.open_corpus(store.path)
+    assert len(reopened.documents()) == 4
+
+
+def test_a_new_pipeline_version_reprocesses_and_keeps_corrections(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    doc_id = store.documents()["doc_id"].iloc[0]
+    store.set_fields(doc_id, {"city": "测试市"})
+    monkeypatch.setattr(corpus, "pipeline_version", lambda: "new-version")
+    assert corpus.refresh(store) == 4
+    assert corpus.refresh(store) == 0
+    assert store.documents().set_index("doc_id").loc[doc_id, "city"] == "测试市"
+
+
+def test_a_failed_write_leaves_the_store_as_it_was(store: Store, tmp_path: Path) -> None:
+    before = store.documents()
+    good = corpus.process_document(
+        read_path(_write(tmp_path, "good.txt", "武汉市汽车产业发展大会召开。"))[0]
+    )
+    bad = corpus.process_document(
+        read_path(_write(tmp_path, "bad.txt", "西安市汽车产业大会召开。"))[0]
+    )
+    broken = bad.__class__(**{**{f: getattr(bad, f) for f in bad.__slots__}, "changes": None})
+    with pytest.raises(AttributeError):
+        store.write([good, broken])
+    pd.testing.assert_frame_equal(store.documents(), before)
+
+
+def test_an_ingest_killed_halfway_leaves_the_store_as_it_was(store: Store, tmp_path: Path) -> None:
+    folder = tmp_path / "batch"
+    for i in range(6):
+        _write(folder, f"doc{i}.txt", f"第{i}号文件。西安市汽车产业大会召开，产量增长{i}%。")
+    before = len(store.documents())
+    # The child pauses inside the transaction after its first document; we kill it there.
+    script = textwrap.dedent(
+        f"""
+        import sys, time
+        from pathlib import Path
+        from analysis import corpus, store as store_module
+        original = store_module.Store._write_one
+        def slow(self, con, doc):
+            original(self, con, doc)
+            print("inside", flush=True)
+            time.sleep(60)
+        store_module.Store._write_one = slow
+        corpus.ingest_paths(store_module.Store(Path({str(store.path)!r})), [Path({str(folder)!r})])
+        """
+    )
+    child = subprocess.Popen(
+        [sys.executable, "-c", script], cwd=ROOT, stdout=subprocess.PIPE, text=True
+    )
+    assert child.stdout is not None
+    assert child.stdout.readline().strip() == "inside"
+    os.kill(child.pid, signal.SIGKILL)
+    child.wait(timeout=10)
+    time.sleep(0.2)
+    assert len(Store(store.path).documents()) == before
+
+
+def test_corrections_are_kept_and_validated(store: Store) -> None:
+    doc_id = store.documents()["doc_id"].iloc[0]
+    store.set_fields(doc_id, {"city": "合肥市", "year": "2024", "doc_type": "plan"})
+    row = Store(store.path).documents().set_index("doc_id").loc[doc_id]
+    assert (row["city"], row["year"], row["doc_type"]) == ("合肥市", 2024, "plan")
+    evidence = store.evidence(doc_id).set_index("field")
+    assert evidence.loc["city", "origin"] == "user"
+    assert "用户更正" in evidence.loc["city", "evidence"]
+    for bad in ({"year": "二〇二四"}, {"doc_type": "novel"}, {"colour": "red"}, {"date": "yesterday"}):
+        with pytest.raises(InvalidField):
+            store.set_fields(doc_id, bad)
+
+
+def test_unknown_document_is_a_clear_error(store: Store) -> None:
+    with pytest.raises(UnknownDocument, match="没有编号为 nope"):
+        store.text("nope")
+
+
+def test_changes_record_slices_the_raw_text(seed_store: Store) -> None:
+    for doc_id in seed_store.documents()["doc_id"]:
+        raw = seed_store.text(doc_id, raw=True)
+        changes = seed_store.changes(doc_id)
+        for row in changes.itertuples():
+            assert raw[row.start : row.end] == row.removed
+
+
+def test_every_seed_field_has_evidence(seed_store: Store) -> None:
+    doc_id = seed_store.documents().query("source.str.startswith('002')")["doc_id"].iloc[0]
+    evidence = seed_store.evidence(doc_id).set_index("field")
+    assert evidence.loc["province", "value"] == "湖北省"
+    assert evidence.loc["province", "origin"] == "seed metadata"
+    assert evidence.loc["province", "evidence"]  # shows what detection had found
