@@ -18,6 +18,5 @@ PAGES = [
     st.Page("pages/upload.py", title="导入文档", icon=":material/upload_file:"),
 ]
 
-navigation = st.navigation(PAGES)
 render_sidebar_filters()
-navigation.run()
+st.navigation(PAGES).run()

@@ -344,9 +344,11 @@ def _evidence_for(row: object, detected: pd.DataFrame) -> str:
     origin, field_name = row.origin, row.field  # type: ignore[attr-defined]
     if origin == "detected":
         return str(row.evidence or "")  # type: ignore[attr-defined]
-    found = detected["value"].get(field_name) if field_name in detected.index else None
     label = {"user": "用户更正", "seed metadata": "种子元数据", "file": "文件自带"}.get(origin, origin)
-    return f"{label}（自动识别为：{found if found is not None else '无'}）"
+    if field_name not in detected.index or pd.isna(detected.at[field_name, "value"]):
+        return f"{label}（自动识别：无结果）"
+    found, snippet = detected.at[field_name, "value"], detected.at[field_name, "evidence"]
+    return f"{label}（自动识别为 {found}，依据：{snippet}）" if snippet else f"{label}（自动识别为 {found}）"
 
 
 def _assemble_documents(docs: pd.DataFrame, fields: pd.DataFrame) -> pd.DataFrame:

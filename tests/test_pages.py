@@ -61,18 +61,29 @@ def test_overview_shows_the_four_seeds() -> None:
 
 def test_region_filter_changes_the_documents_table() -> None:
     at = app().run()
+    assert len(documents_table(at)) == 4
     at.multiselect(key="prov").set_value(["湖北省"]).run()
-    table = documents_table(at)
-    assert table["city"].tolist() == ["武汉市"]
+    assert documents_table(at)["city"].tolist() == ["武汉市"]
     assert at.metric[0].value == "1"
-    # the city list follows the province
+
+
+def test_city_options_follow_the_province() -> None:
+    # AppTest drops sidebar elements on reruns under st.navigation, so each check is a first run.
+    at = app()
+    at.query_params["prov"] = "湖北省"
+    at.run()
     assert at.multiselect(key="city").options == ["武汉市"]
+    at = app()
+    at.query_params["prov"] = ["湖北省", "安徽省"]
+    at.query_params["city"] = "合肥市"
+    at.run()
+    assert sorted(documents_table(at)["city"]) == ["合肥市", "武汉市"]
 
 
 def test_filters_come_from_the_url() -> None:
     at = app()
     at.query_params["prov"] = ["广东省", "安徽省"]
-    at.query_params["type"] = "speech"
+    at.query_params["type"] = "讲话"  # bound widgets use the labels users see
     at.run()
     assert not at.exception
     assert sorted(documents_table(at)["province"]) == ["安徽省", "广东省"]
@@ -87,21 +98,22 @@ def test_year_filter() -> None:
 def test_document_page_corrects_a_field() -> None:
     at = app().run()
     at.switch_page("pages/document.py").run()
-    at.selectbox(key="doc").select_index(2).run()
-    doc_id = at.selectbox(key="doc").value
+    from pages._common import get_store
+
+    doc_id = get_store().documents()["doc_id"].iloc[2]
+    at.selectbox(key="doc").set_value(doc_id).run()
+    assert at.selectbox(key="doc").value == doc_id
     at.text_input(key=f"edit-{doc_id}-district").input("测试区")
     at.button[0].click()
     at.run()
     assert not at.exception, at.exception
-    from pages._common import get_store
-
     assert get_store().documents().set_index("doc_id").loc[doc_id, "district"] == "测试区"
 
 
 def test_empty_selection_gives_guidance_not_an_error() -> None:
     at = app()
     at.query_params["prov"] = "湖北省"
-    at.query_params["type"] = "plan"
+    at.query_params["type"] = "规划/方案"
     at.run()
     assert not at.exception
     assert any("没有文档" in info.value for info in at.info)
