@@ -64,17 +64,24 @@ def _is_city(name: str) -> bool:
 
 
 def add_filter_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--region", action="append", help="省或市全称，可重复：--region 湖北省 --region 合肥市")
+    parser.add_argument(
+        "--region", action="append", help="省或市全称，可重复：--region 湖北省 --region 合肥市"
+    )
     parser.add_argument("--year-from", type=int, dest="year_from")
     parser.add_argument("--year-to", type=int, dest="year_to")
-    parser.add_argument("--doc-type", action="append", dest="doc_type",
-                        help="speech, meeting_news, plan, work_report, regulation, other")
+    parser.add_argument(
+        "--doc-type",
+        action="append",
+        dest="doc_type",
+        help="speech, meeting_news, plan, work_report, regulation, other",
+    )
 
 
 @command("ingest")
 def cmd_ingest(args: argparse.Namespace, store: Store) -> int:
-    outcomes = corpus.ingest_paths(store, [Path(p) for p in args.paths],
-                                   token_counter=corpus.default_token_counter(store))
+    outcomes = corpus.ingest_paths(
+        store, [Path(p) for p in args.paths], token_counter=corpus.default_token_counter(store)
+    )
     frame = pd.DataFrame(
         [(o.source, o.status, o.doc_id, o.reason) for o in outcomes],
         columns=["source", "status", "doc_id", "reason"],
@@ -111,8 +118,12 @@ def cmd_set(args: argparse.Namespace, store: Store) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--store", type=Path, default=None,
-                        help=f"DuckDB 文件路径（默认取环境变量 {STORE_ENV}，再默认用户数据目录）")
+    common.add_argument(
+        "--store",
+        type=Path,
+        default=None,
+        help=f"DuckDB 文件路径（默认取环境变量 {STORE_ENV}，再默认用户数据目录）",
+    )
     common.add_argument("--format", choices=FORMATS, default="table")
 
     parser = argparse.ArgumentParser(prog="python -m analysis", description=__doc__.splitlines()[0])

@@ -136,7 +136,9 @@ def _process_new(
             progress(i, len(loaded))
         doc_id = doc_id_for(doc.sha256)
         if doc.sha256 in seen or known.get(doc.sha256) == pipeline_version():
-            outcomes.append(IngestOutcome(doc.source, "skipped", doc_id, "重复：内容相同的文档已在库中"))
+            outcomes.append(
+                IngestOutcome(doc.source, "skipped", doc_id, "重复：内容相同的文档已在库中")
+            )
             continue
         seen.add(doc.sha256)
         status: Status = "updated" if doc.sha256 in known else "added"
@@ -153,7 +155,9 @@ def read_seed_metadata(seeds_dir: Path = SEEDS_DIR) -> dict[str, dict[str, tuple
     path = seeds_dir / SEED_METADATA
     if not path.exists():
         return {}
-    lines = [line for line in path.read_text(encoding="utf-8").splitlines() if not line.startswith("#")]
+    lines = [
+        line for line in path.read_text(encoding="utf-8").splitlines() if not line.startswith("#")
+    ]
     result: dict[str, dict[str, tuple[str, str]]] = {}
     for row in csv.DictReader(lines):
         name = row.pop("file")

@@ -37,9 +37,11 @@ def _excel_safe(frame: pd.DataFrame) -> pd.DataFrame:
     for column in frame.columns:
         if frame[column].dtype == object:
             frame[column] = frame[column].map(
-                lambda v: "".join(ch for ch in v if ch >= " " or ch in "\n\t")
-                if isinstance(v, str)
-                else v
+                lambda v: (
+                    "".join(ch for ch in v if ch >= " " or ch in "\n\t")
+                    if isinstance(v, str)
+                    else v
+                )
             )
     return frame
 
@@ -49,7 +51,9 @@ def figure_html(figure: go.Figure) -> bytes:
     return figure.to_html(include_plotlyjs=True, full_html=True).encode("utf-8")
 
 
-def figure_image(figure: go.Figure, fmt: ImageFormat, *, width: int = 1200, height: int = 700) -> bytes:
+def figure_image(
+    figure: go.Figure, fmt: ImageFormat, *, width: int = 1200, height: int = 700
+) -> bytes:
     problem = image_export_problem()
     if problem:
         raise RuntimeError(problem)
@@ -65,4 +69,7 @@ def image_export_problem() -> str | None:
         return "图片导出需要 Python 包 kaleido：pip install kaleido"
     if os.environ.get("BROWSER_PATH") or any(shutil.which(b) for b in BROWSER_CANDIDATES):
         return None
-    return "图片导出需要本机安装 Chromium（Debian/Ubuntu：sudo apt-get install chromium）；HTML 导出不受影响"
+    return (
+        "图片导出需要本机安装 Chromium（Debian/Ubuntu：sudo apt-get install chromium）；"
+        "HTML 导出不受影响"
+    )

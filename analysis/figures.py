@@ -12,7 +12,9 @@ import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
 
-FONT_STACK: Final = "Noto Sans CJK SC, WenQuanYi Micro Hei, Microsoft YaHei, PingFang SC, sans-serif"
+FONT_STACK: Final = (
+    "Noto Sans CJK SC, WenQuanYi Micro Hei, Microsoft YaHei, PingFang SC, sans-serif"
+)
 
 
 def _styled(figure: go.Figure, *, title: str) -> go.Figure:

@@ -71,7 +71,9 @@ def decode_bytes(data: bytes, *, name: str = "") -> tuple[str, str]:
         raise RejectedFile(name, "binary", "二进制文件，不是文本")
     best = from_bytes(data, cp_isolation=CHINESE_ENCODINGS).best()
     if best is None:
-        raise RejectedFile(name, "undecodable", "无法识别编码（支持 UTF-8、GB18030/GBK、Big5、UTF-16）")
+        raise RejectedFile(
+            name, "undecodable", "无法识别编码（支持 UTF-8、GB18030/GBK、Big5、UTF-16）"
+        )
     return str(best), best.encoding
 
 
@@ -206,7 +208,9 @@ def read_bytes(data: bytes, name: str) -> list[LoadedDocument]:
     reader = READERS.get(suffix)
     if reader is None:
         supported = "、".join(SUPPORTED_SUFFIXES)
-        raise RejectedFile(name, "unsupported", f"不支持的文件类型 {suffix or '(无扩展名)'}（支持 {supported}）")
+        raise RejectedFile(
+            name, "unsupported", f"不支持的文件类型 {suffix or '(无扩展名)'}（支持 {supported}）"
+        )
     if len(data) > MAX_BYTES:
         raise RejectedFile(name, "too_large", f"文件超过 {MAX_BYTES // 1024 // 1024} MB")
     return list(reader(data, name))

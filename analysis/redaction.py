@@ -15,8 +15,10 @@ from analysis.types import Span
 # Two or more X/x/×/Ｘ (a lone "X" is a real letter: "X光", "Model X"), or a run of ○/□/■/＊.
 _MASK_RUN: Final = r"(?:[XxＸｘ×]{2,}|[○□■◯〇＊*]{2,})"
 # One mask character glued to CJK or digits: "*汽车", "*市", "N*9031", "X市", "×区".
-_MASK_GLUED: Final = r"(?:(?<=[A-Za-z0-9\u4e00-\u9fff])[*＊×](?=[A-Za-z0-9\u4e00-\u9fff])" \
+_MASK_GLUED: Final = (
+    r"(?:(?<=[A-Za-z0-9\u4e00-\u9fff])[*＊×](?=[A-Za-z0-9\u4e00-\u9fff])"
     r"|(?<![A-Za-z0-9*＊])[*＊×](?=[\u4e00-\u9fff]))"
+)
 # A masked code: letters/digits around a mask ("N*9031", "XX-123") is one opaque token.
 _MASKED_CODE: Final = r"(?:[A-Za-z0-9]*[*＊][A-Za-z0-9]+)"
 

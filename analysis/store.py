@@ -97,9 +97,7 @@ class Store:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self._connect() as con:
             con.execute(_SCHEMA)
-            con.execute(
-                "INSERT OR IGNORE INTO meta VALUES ('schema', ?)", [SCHEMA_VERSION]
-            )
+            con.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)", [SCHEMA_VERSION])
 
     @contextmanager
     def _connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -246,8 +244,15 @@ class Store:
         con.execute(
             """INSERT INTO documents (doc_id, sha256, source, encoding, raw_text, clean_text,
                                       pipeline) VALUES (?, ?, ?, ?, ?, ?, ?)""",
-            [doc.doc_id, doc.sha256, doc.source, doc.encoding, doc.raw_text, doc.clean_text,
-             doc.pipeline],
+            [
+                doc.doc_id,
+                doc.sha256,
+                doc.source,
+                doc.encoding,
+                doc.raw_text,
+                doc.clean_text,
+                doc.pipeline,
+            ],
         )
         changes = doc.changes.assign(doc_id=doc.doc_id, seq=range(len(doc.changes)))
         if len(changes):
@@ -344,11 +349,17 @@ def _evidence_for(row: object, detected: pd.DataFrame) -> str:
     origin, field_name = row.origin, row.field  # type: ignore[attr-defined]
     if origin == "detected":
         return str(row.evidence or "")  # type: ignore[attr-defined]
-    label = {"user": "用户更正", "seed metadata": "种子元数据", "file": "文件自带"}.get(origin, origin)
+    label = {"user": "用户更正", "seed metadata": "种子元数据", "file": "文件自带"}.get(
+        origin, origin
+    )
     if field_name not in detected.index or pd.isna(detected.at[field_name, "value"]):
         return f"{label}（自动识别：无结果）"
     found, snippet = detected.at[field_name, "value"], detected.at[field_name, "evidence"]
-    return f"{label}（自动识别为 {found}，依据：{snippet}）" if snippet else f"{label}（自动识别为 {found}）"
+    return (
+        f"{label}（自动识别为 {found}，依据：{snippet}）"
+        if snippet
+        else f"{label}（自动识别为 {found}）"
+    )
 
 
 def _assemble_documents(docs: pd.DataFrame, fields: pd.DataFrame) -> pd.DataFrame:

@@ -93,7 +93,7 @@ def render_sidebar_filters() -> None:
 
 
 def _keep_valid(key: str, options: list[str]) -> None:
-    """Drop selections that the current options no longer offer (e.g. a city of an unselected province)."""
+    """Drop selections the options no longer offer (a city of an unselected province)."""
     if key in st.session_state:
         st.session_state[key] = [v for v in st.session_state[key] if v in options]
 
@@ -154,12 +154,19 @@ def show_table(
     slug = _slug(name)
     left, right, _ = st.columns([1, 1, 6])
     left.download_button(
-        "CSV", export.table_csv(frame), f"{slug}.csv", "text/csv", key=f"{slug}-csv",
+        "CSV",
+        export.table_csv(frame),
+        f"{slug}.csv",
+        "text/csv",
+        key=f"{slug}-csv",
         icon=":material/download:",
     )
     right.download_button(
-        "XLSX", lambda: export.table_xlsx(frame), f"{slug}.xlsx",
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"{slug}-xlsx",
+        "XLSX",
+        lambda: export.table_xlsx(frame),
+        f"{slug}.xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key=f"{slug}-xlsx",
         icon=":material/download:",
     )
     return event
@@ -171,22 +178,36 @@ def show_figure(figure: go.Figure, name: str) -> None:
     slug = _slug(name)
     cols = st.columns([1, 1, 1, 5])
     cols[0].download_button(
-        "HTML", lambda: export.figure_html(figure), f"{slug}.html", "text/html",
-        key=f"{slug}-html", icon=":material/download:",
+        "HTML",
+        lambda: export.figure_html(figure),
+        f"{slug}.html",
+        "text/html",
+        key=f"{slug}-html",
+        icon=":material/download:",
     )
     problem = export.image_export_problem()
     if problem:
         cols[3].caption(problem)
         return
     cols[1].download_button(
-        "PNG", lambda: export.figure_image(figure, "png"), f"{slug}.png", "image/png",
-        key=f"{slug}-png", icon=":material/download:",
+        "PNG",
+        lambda: export.figure_image(figure, "png"),
+        f"{slug}.png",
+        "image/png",
+        key=f"{slug}-png",
+        icon=":material/download:",
     )
     cols[2].download_button(
-        "SVG", lambda: export.figure_image(figure, "svg"), f"{slug}.svg", "image/svg+xml",
-        key=f"{slug}-svg", icon=":material/download:",
+        "SVG",
+        lambda: export.figure_image(figure, "svg"),
+        f"{slug}.svg",
+        "image/svg+xml",
+        key=f"{slug}-svg",
+        icon=":material/download:",
     )
 
 
 def no_documents_hint() -> None:
-    st.info("当前筛选条件下没有文档。请在左侧放宽省份、年份或类型的筛选，或到「导入文档」页添加文件。")
+    st.info(
+        "当前筛选条件下没有文档。请在左侧放宽省份、年份或类型的筛选，或到「导入文档」页添加文件。"
+    )

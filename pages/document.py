@@ -16,7 +16,12 @@ from pages._common import (
 )
 
 FIELD_LABELS = {**COLUMN_LABELS, "source_site": "来源网站"}
-ORIGIN_LABELS = {"detected": "自动识别", "seed metadata": "种子元数据", "file": "文件自带", "user": "用户更正"}
+ORIGIN_LABELS = {
+    "detected": "自动识别",
+    "seed metadata": "种子元数据",
+    "file": "文件自带",
+    "user": "用户更正",
+}
 
 st.title("文档")
 docs = selected_documents()
@@ -24,13 +29,18 @@ if docs.empty:
     no_documents_hint()
     st.stop()
 
-labels = {
-    row.doc_id: f"{row.title or row.source}（{row.province or '地区未知'} {row.year if pd.notna(row.year) else '年份未知'}）"
-    for row in docs.itertuples()
-}
+
+def _label(row) -> str:
+    year = row.year if pd.notna(row.year) else "年份未知"
+    return f"{row.title or row.source}（{row.province or '地区未知'} {year}）"
+
+
+labels = {row.doc_id: _label(row) for row in docs.itertuples()}
 if st.session_state.get("doc") not in labels:
     st.session_state.pop("doc", None)
-doc_id = st.selectbox("选择文档", list(labels), format_func=labels.get, key="doc", bind="query-params")
+doc_id = st.selectbox(
+    "选择文档", list(labels), format_func=labels.get, key="doc", bind="query-params"
+)
 store = get_store()
 
 text_col, meta_col = st.columns([3, 2], gap="large")
@@ -43,13 +53,19 @@ with text_col:
         if changes.empty:
             st.write("清洗没有改动这篇文档。")
         else:
-            summary = changes.groupby("reason", as_index=False).size().rename(columns={"size": "处数"})
+            summary = (
+                changes.groupby("reason", as_index=False).size().rename(columns={"size": "处数"})
+            )
             st.dataframe(summary, hide_index=True, width="stretch")
             show_table(
                 changes,
                 f"清洗记录_{doc_id}",
                 column_config={
-                    "step": "规则", "reason": "原因", "start": "起", "end": "止", "removed": "原文片段",
+                    "step": "规则",
+                    "reason": "原因",
+                    "start": "起",
+                    "end": "止",
+                    "removed": "原文片段",
                 },
                 height=300,
             )
@@ -63,7 +79,9 @@ with meta_col:
     shown = evidence.assign(
         field=evidence["field"].map(lambda f: FIELD_LABELS.get(f, f)),
         origin=evidence["origin"].map(lambda o: ORIGIN_LABELS.get(o, o)),
-        value=evidence["value"].map(lambda v: DOC_TYPE_LABELS.get(v, v) if isinstance(v, str) else v),
+        value=evidence["value"].map(
+            lambda v: DOC_TYPE_LABELS.get(v, v) if isinstance(v, str) else v
+        ),
     )
     st.dataframe(
         shown,
@@ -73,7 +91,9 @@ with meta_col:
             "field": "字段",
             "value": "值",
             "evidence": st.column_config.TextColumn("依据", width="large"),
-            "confidence": st.column_config.ProgressColumn("置信度", min_value=0.0, max_value=1.0, format="%.2f"),
+            "confidence": st.column_config.ProgressColumn(
+                "置信度", min_value=0.0, max_value=1.0, format="%.2f"
+            ),
             "origin": "来源",
         },
     )
@@ -86,11 +106,18 @@ with meta_col:
             now_text = "" if now is None or (isinstance(now, float) and pd.isna(now)) else str(now)
             if field == "doc_type":
                 values[field] = st.selectbox(
-                    FIELD_LABELS[field], DOC_TYPES, index=DOC_TYPES.index(now_text) if now_text in DOC_TYPES else len(DOC_TYPES) - 1,
-                    format_func=DOC_TYPE_LABELS.get, key=f"edit-{doc_id}-{field}",
+                    FIELD_LABELS[field],
+                    DOC_TYPES,
+                    index=DOC_TYPES.index(now_text)
+                    if now_text in DOC_TYPES
+                    else len(DOC_TYPES) - 1,
+                    format_func=DOC_TYPE_LABELS.get,
+                    key=f"edit-{doc_id}-{field}",
                 )
             else:
-                values[field] = st.text_input(FIELD_LABELS.get(field, field), now_text, key=f"edit-{doc_id}-{field}")
+                values[field] = st.text_input(
+                    FIELD_LABELS.get(field, field), now_text, key=f"edit-{doc_id}-{field}"
+                )
         if st.form_submit_button("保存更正", type="primary"):
             changed = {f: v for f, v in values.items() if v != (str(current.get(f) or ""))}
             try:

@@ -10,7 +10,12 @@ from analysis.errors import RejectedFile
 from analysis.loading import SUPPORTED_SUFFIXES, read_bytes
 from pages._common import get_store
 
-STATUS_LABELS = {"added": "已添加", "skipped": "已跳过（重复）", "rejected": "未导入", "updated": "已更新"}
+STATUS_LABELS = {
+    "added": "已添加",
+    "skipped": "已跳过（重复）",
+    "rejected": "未导入",
+    "updated": "已更新",
+}
 
 st.title("导入文档")
 st.write(

@@ -47,7 +47,9 @@ def test_docs_filters_by_region_and_year(store_path, capsys) -> None:
 def test_ingest_reports_each_file_and_exits_2_on_rejection(store_path, tmp_path, capsys) -> None:
     folder = tmp_path / "in"
     folder.mkdir()
-    (folder / "good.txt").write_text("武汉经开区召开汽车产业推进会，建设世界车谷。", encoding="gb18030")
+    (folder / "good.txt").write_text(
+        "武汉经开区召开汽车产业推进会，建设世界车谷。", encoding="gb18030"
+    )
     (folder / "empty.txt").write_bytes(b"")
     (folder / "blob.txt").write_bytes(bytes(range(256)) * 8)
     code, out, _ = run(capsys, "ingest", str(folder), "--format", "csv")
@@ -87,15 +89,24 @@ def test_errors_are_one_sentence_not_a_traceback(store_path, capsys) -> None:
 def test_python_dash_m_analysis_runs(store_path) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "analysis", "docs", "--format", "csv", "--store", str(store_path)],
-        cwd=ROOT, capture_output=True, text=True, encoding="utf-8", check=True,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        check=True,
     )
     assert result.stdout.splitlines()[0] == ",".join(DOC_COLUMNS)
 
 
 def test_analysis_never_imports_streamlit() -> None:
-    code = "import sys, analysis.cli, analysis.corpus, analysis.figures; " \
-           "import pkgutil, importlib, analysis; " \
-           "[importlib.import_module('analysis.' + m.name) for m in pkgutil.iter_modules(analysis.__path__) if m.name != '__main__']; " \
-           "print('streamlit' in sys.modules)"
-    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    code = (
+        "import sys, pkgutil, importlib, analysis\n"
+        "for m in pkgutil.iter_modules(analysis.__path__):\n"
+        "    if m.name != '__main__':\n"
+        "        importlib.import_module('analysis.' + m.name)\n"
+        "print('streamlit' in sys.modules)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
     assert result.stdout.strip() == "False"

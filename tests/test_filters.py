@@ -39,8 +39,12 @@ def test_apply_filters(filters: Filters, expected: list[str]) -> None:
 
 @pytest.mark.parametrize(
     ("province", "city", "label"),
-    [("湖北省", "武汉市", "湖北省 武汉市"), ("上海市", "上海市", "上海市"), ("湖北省", None, "湖北省"),
-     (None, None, "（未知）")],
+    [
+        ("湖北省", "武汉市", "湖北省 武汉市"),
+        ("上海市", "上海市", "上海市"),
+        ("湖北省", None, "湖北省"),
+        (None, None, "（未知）"),
+    ],
 )
 def test_region_label(province, city, label) -> None:
     assert region_label(province, city) == label

@@ -45,7 +45,7 @@ def test_short_gbk_text_is_not_mistaken_for_another_script() -> None:
         ("noext", b"hello", "unsupported"),
         ("broken.docx", b"PK\x03\x04 not really a zip", "corrupt"),
         ("broken.pdf", b"%PDF-1.4 garbage", "corrupt"),
-        ("table.csv", "a,b\n1,2\n".encode(), "no_text_column"),
+        ("table.csv", b"a,b\n1,2\n", "no_text_column"),
     ],
 )
 def test_bad_files_are_rejected_with_a_reason(name: str, data: bytes, code: str) -> None:
@@ -92,7 +92,9 @@ def _docx_bytes(paragraphs: list[str]) -> bytes:
 
 
 def test_docx_paragraphs_are_read() -> None:
-    doc = read_bytes(_docx_bytes(["西安市汽车产业大会", "加快打造千亿级汽车产业集群。"]), "a.docx")[0]
+    doc = read_bytes(_docx_bytes(["西安市汽车产业大会", "加快打造千亿级汽车产业集群。"]), "a.docx")[
+        0
+    ]
     assert doc.raw_text == "西安市汽车产业大会\n加快打造千亿级汽车产业集群。"
 
 
@@ -101,7 +103,7 @@ def test_html_keeps_visible_text_only() -> None:
         "<html><head><title>t</title><style>p{color:red}</style>"
         "<script>var x='脚本';</script></head>"
         "<body><p>武汉经开区&nbsp;建设世界车谷</p><div>第二段</div></body></html>"
-    ).encode("utf-8")
+    ).encode()
     text = read_bytes(html, "page.html")[0].raw_text
     assert "建设世界车谷" in text and "第二段" in text
     assert "脚本" not in text and "color" not in text

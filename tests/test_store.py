@@ -140,7 +140,12 @@ def test_corrections_are_kept_and_validated(store: Store) -> None:
     evidence = store.evidence(doc_id).set_index("field")
     assert evidence.loc["city", "origin"] == "user"
     assert "用户更正" in evidence.loc["city", "evidence"]
-    for bad in ({"year": "二〇二四"}, {"doc_type": "novel"}, {"colour": "red"}, {"date": "yesterday"}):
+    for bad in (
+        {"year": "二〇二四"},
+        {"doc_type": "novel"},
+        {"colour": "red"},
+        {"date": "yesterday"},
+    ):
         with pytest.raises(InvalidField):
             store.set_fields(doc_id, bad)
 
