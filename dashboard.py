@@ -15,6 +15,7 @@ st.set_page_config(
 PAGES = [
     st.Page("pages/overview.py", title="概览", icon=":material/dashboard:", default=True),
     st.Page("pages/document.py", title="文档", icon=":material/article:"),
+    st.Page("pages/targets.py", title="目标", icon=":material/flag:"),
     st.Page("pages/upload.py", title="导入文档", icon=":material/upload_file:"),
 ]
 

@@ -42,3 +42,93 @@ def documents_by_region_year_figure(table: pd.DataFrame) -> go.Figure:
     )
     figure.update_xaxes(type="category", categoryorder="category ascending")
     return _styled(figure, title="各地区各年份文档数")
+
+
+def _hover_safe(text: str, *, width: int = 36) -> str:
+    """Document text inside a Plotly hover: escaped (no markup from documents), wrapped."""
+    text = str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return "<br>".join(text[i : i + width] for i in range(0, len(text), width))
+
+
+def _format_value(value: float, high: float | None, unit: str) -> str:
+    def fmt(v: float) -> str:
+        return f"{v:,.0f}" if v >= 100 or float(v).is_integer() else f"{v:,.2f}".rstrip("0")
+
+    shown = fmt(value) if high is None or pd.isna(high) else f"{fmt(value)}–{fmt(high)}"
+    return f"{shown} {unit}"
+
+
+# Families whose values span orders of magnitude get a log axis.
+LOG_FAMILIES: Final = frozenset(
+    {"money", "vehicles", "infrastructure", "count", "people", "organisations"}
+)
+
+
+def target_timeline_figure(points: pd.DataFrame) -> go.Figure:
+    """Targets by deadline, one panel per family (vehicles, money, shares never share an axis).
+
+    Each marker sits at its deadline; a line reaches back to the document's year so the
+    horizon is visible. `points` is `timelines.timeline_points` output.
+    """
+    from plotly.subplots import make_subplots
+
+    families = list(dict.fromkeys(points.sort_values("family")["family"]))
+    labels = dict(zip(points["family"], points["family_label"], strict=False))
+    figure = make_subplots(
+        rows=max(len(families), 1),
+        cols=1,
+        shared_xaxes=True,
+        vertical_spacing=0.06,
+        subplot_titles=[labels[f] for f in families],
+    )
+    regions = sorted(points["region"].unique())
+    palette = px.colors.qualitative.Plotly + px.colors.qualitative.Dark24
+    colours = {r: palette[i % len(palette)] for i, r in enumerate(regions)}
+    in_legend: set[str] = set()
+    for row, family in enumerate(families, start=1):
+        panel = points[points["family"] == family]
+        for region in regions:
+            data = panel[panel["region"] == region]
+            if data.empty:
+                continue
+            hover = [
+                f"<b>{_hover_safe(r.metric)}</b><br>{r.comparator} "
+                f"{_format_value(r.value, r.value_high, r.unit)}<br>期限 {r.deadline}"
+                f"（文档 {r.year}）<br>{_hover_safe(r.sentence)}"
+                for r in data.itertuples()
+            ]
+            figure.add_trace(
+                go.Scatter(
+                    x=data["deadline"],
+                    y=data["value"],
+                    mode="markers",
+                    name=region,
+                    legendgroup=region,
+                    showlegend=region not in in_legend,
+                    marker={
+                        "color": colours[region],
+                        "size": 11,
+                        "line": {"width": 1, "color": "white"},
+                    },
+                    error_x={
+                        "type": "data",
+                        "symmetric": False,
+                        "array": [0] * len(data),
+                        "arrayminus": data["horizon"].tolist(),
+                        "thickness": 1.5,
+                        "width": 0,
+                        "color": colours[region],
+                    },
+                    hovertext=hover,
+                    hoverinfo="text",
+                    customdata=data.index.to_numpy(),
+                ),
+                row=row,
+                col=1,
+            )
+            in_legend.add(region)
+        if family in LOG_FAMILIES:
+            figure.update_yaxes(type="log", row=row, col=1)
+    figure.update_xaxes(dtick=1, tickformat="d", title_text="期限（年）", row=len(families), col=1)
+    figure.update_layout(height=max(320, 260 * len(families)), hovermode="closest")
+    return _styled(figure, title="目标时间线（横线从文档年份延伸到目标期限）")

@@ -211,3 +211,26 @@ def no_documents_hint() -> None:
     st.info(
         "当前筛选条件下没有文档。请在左侧放宽省份、年份或类型的筛选，或到「导入文档」页添加文件。"
     )
+
+
+@st.cache_data(show_spinner="正在抽取数量表述…")
+def _quantities(version: str) -> pd.DataFrame:
+    from analysis.targets import corpus_quantities
+
+    return corpus_quantities(_corpus(version))
+
+
+def selected_quantities() -> pd.DataFrame:
+    """Quantities of the documents in the current selection (computed once per store version)."""
+    quantities = _quantities(store_version())
+    return quantities[quantities["doc_id"].isin(selected_documents()["doc_id"])]
+
+
+def escape_markdown(text: str) -> str:
+    """Document text inside st.markdown: every Markdown/HTML character escaped."""
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|~<>$:=&])", r"\\\1", text).replace("\n", "  \n")
+
+
+def highlighted(before: str, span: str, after: str) -> str:
+    """Markdown for a passage with `span` marked, all document text escaped."""
+    return f"{escape_markdown(before)}:orange-background[**{escape_markdown(span)}**]{escape_markdown(after)}"

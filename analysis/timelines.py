@@ -1,0 +1,113 @@
+"""Aggregations over extracted quantities: what the Targets page and the CLI summarise.
+
+Input is `targets.corpus_quantities` output (document columns + TARGET_COLUMNS).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Final
+
+import pandas as pd
+
+from analysis.filters import with_region
+
+FAMILY_LABELS: Final[dict[str, str]] = {
+    "vehicles": "车辆",
+    "money": "金额",
+    "share": "占比/比率",
+    "growth_rate": "增速",
+    "infrastructure": "基础设施",
+    "count": "数量",
+    "organisations": "企业/机构",
+    "people": "人数",
+    "length": "里程",
+    "mass": "重量",
+    "time": "时间",
+    "area": "面积",
+    "energy": "能源",
+}
+KIND_LABELS: Final[dict[str, str]] = {
+    "target": "目标",
+    "achievement": "已实现",
+    "instrument": "政策工具",
+    "forecast": "预测",
+    "other": "其他",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class TargetSummary:
+    targets: int
+    documents: int
+    regions: int
+    median_horizon: float | None
+
+
+def select_quantities(
+    quantities: pd.DataFrame,
+    *,
+    kinds: tuple[str, ...] = (),
+    families: tuple[str, ...] = (),
+    deadline_from: int | None = None,
+    deadline_to: int | None = None,
+    metric_contains: str = "",
+) -> pd.DataFrame:
+    """Rows matching every given condition; empty conditions select everything.
+
+    A deadline bound drops rows without a deadline (they have no place on a timeline).
+    """
+    mask = pd.Series(True, index=quantities.index)
+    if kinds:
+        mask &= quantities["kind"].isin(kinds)
+    if families:
+        mask &= quantities["family"].isin(families)
+    deadlines = pd.to_numeric(quantities["deadline"], errors="coerce")
+    if deadline_from is not None:
+        mask &= deadlines >= deadline_from
+    if deadline_to is not None:
+        mask &= deadlines <= deadline_to
+    if metric_contains.strip():
+        needle = metric_contains.strip()
+        mask &= quantities["metric"].fillna("").str.contains(needle, regex=False) | quantities[
+            "sentence"
+        ].fillna("").str.contains(needle, regex=False)
+    return quantities[mask.fillna(False).astype(bool)]
+
+
+def target_summary(quantities: pd.DataFrame) -> TargetSummary:
+    """Headline figures over the `target` rows of `quantities`."""
+    targets = quantities[quantities["kind"] == "target"]
+    horizons = pd.to_numeric(targets["horizon"], errors="coerce").dropna()
+    regions = with_region(targets)["region"].nunique() if len(targets) else 0
+    return TargetSummary(
+        targets=len(targets),
+        documents=targets["doc_id"].nunique(),
+        regions=regions,
+        median_horizon=float(horizons.median()) if len(horizons) else None,
+    )
+
+
+def targets_by(quantities: pd.DataFrame, column: str) -> pd.DataFrame:
+    """Targets per region or per family: group, targets, documents, median_horizon."""
+    targets = with_region(quantities[quantities["kind"] == "target"])
+    if targets.empty:
+        return pd.DataFrame(columns=[column, "targets", "documents", "median_horizon"])
+    targets = targets.assign(horizon=pd.to_numeric(targets["horizon"], errors="coerce"))
+    table = targets.groupby(column, as_index=False).agg(
+        targets=("kind", "size"),
+        documents=("doc_id", "nunique"),
+        median_horizon=("horizon", "median"),
+    )
+    return table.sort_values("targets", ascending=False).reset_index(drop=True)
+
+
+def timeline_points(quantities: pd.DataFrame) -> pd.DataFrame:
+    """Targets with a deadline, with region and family labels, ready to plot."""
+    points = with_region(quantities[quantities["kind"] == "target"])
+    points = points[pd.to_numeric(points["deadline"], errors="coerce").notna()]
+    return points.assign(
+        deadline=points["deadline"].astype(int),
+        family_label=points["family"].map(lambda f: FAMILY_LABELS.get(f, f)),
+        horizon=pd.to_numeric(points["horizon"], errors="coerce").fillna(0).clip(lower=0),
+    ).reset_index(drop=True)

@@ -1,0 +1,169 @@
+"""Targets: every quantitative statement, its kind, and the targets on a timeline."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from analysis.figures import target_timeline_figure
+from analysis.filters import with_region
+from analysis.targets import KINDS
+from analysis.textspans import paragraph_around
+from analysis.timelines import (
+    FAMILY_LABELS,
+    KIND_LABELS,
+    select_quantities,
+    target_summary,
+    targets_by,
+    timeline_points,
+)
+from pages._common import (
+    get_store,
+    highlighted,
+    no_documents_hint,
+    selected_quantities,
+    show_figure,
+    show_table,
+)
+
+st.title("目标与数量")
+st.caption(
+    "从每篇文档中抽取所有数量表述（数值、单位、比较关系、期限），并判断它是目标、"
+    "已实现的成绩、政策工具（补贴、基金、上限）还是预测。每一行都能追溯到原句。"
+)
+quantities = selected_quantities()
+if quantities.empty:
+    no_documents_hint()
+    st.stop()
+
+c1, c2, c3, c4 = st.columns([2, 2, 2, 3])
+kinds = c1.multiselect(
+    "类别",
+    list(KINDS),
+    key="kind",
+    bind="query-params",
+    format_func=KIND_LABELS.get,
+    placeholder="全部类别",
+)
+families = sorted(quantities["family"].dropna().unique())
+fams = c2.multiselect(
+    "指标类别",
+    families,
+    key="fam",
+    bind="query-params",
+    format_func=lambda f: FAMILY_LABELS.get(f, f),
+    placeholder="全部",
+)
+deadlines = pd.to_numeric(quantities["deadline"], errors="coerce").dropna().astype(int)
+bounds: tuple[int | None, int | None] = (None, None)
+if len(deadlines) and deadlines.min() < deadlines.max():
+    low, high = int(deadlines.min()), int(deadlines.max())
+    chosen = c3.slider("期限", low, high, (low, high), key="dl", bind="query-params")
+    if chosen != (low, high):
+        bounds = chosen
+search = c4.text_input(
+    "指标或句子包含", key="q", bind="query-params", placeholder="如：新能源汽车、配套率"
+)
+
+chosen_rows = select_quantities(
+    quantities,
+    kinds=tuple(kinds),
+    families=tuple(fams),
+    deadline_from=bounds[0],
+    deadline_to=bounds[1],
+    metric_contains=search,
+)
+summary = target_summary(chosen_rows)
+m1, m2, m3, m4 = st.columns(4)
+m1.metric("目标", summary.targets)
+m2.metric("含目标的文档", summary.documents)
+m3.metric("地区", summary.regions)
+m4.metric(
+    "期限中位数（年）", "—" if summary.median_horizon is None else f"{summary.median_horizon:g}"
+)
+
+points = timeline_points(chosen_rows)
+if points.empty:
+    st.info("当前选择中没有带期限的目标。可以放宽类别、指标或期限筛选。")
+else:
+    show_figure(target_timeline_figure(points), "目标时间线")
+
+left, right = st.columns(2)
+with left:
+    st.subheader("各地区目标数")
+    show_table(
+        targets_by(chosen_rows, "region"),
+        "各地区目标数",
+        column_config={
+            "region": "地区",
+            "targets": "目标",
+            "documents": "文档",
+            "median_horizon": "期限中位数",
+        },
+    )
+with right:
+    st.subheader("各类指标目标数")
+    by_family = targets_by(chosen_rows, "family")
+    show_table(
+        by_family.assign(family=by_family["family"].map(lambda f: FAMILY_LABELS.get(f, f))),
+        "各类指标目标数",
+        column_config={
+            "family": "指标类别",
+            "targets": "目标",
+            "documents": "文档",
+            "median_horizon": "期限中位数",
+        },
+    )
+
+st.subheader(f"全部数量表述（{len(chosen_rows)} 条）")
+table = with_region(chosen_rows).reset_index(drop=True)
+shown = table[
+    [
+        "region",
+        "year",
+        "deadline",
+        "metric",
+        "comparator",
+        "value",
+        "value_high",
+        "unit",
+        "kind",
+        "family",
+        "cue",
+        "raw",
+        "sentence",
+    ]
+].assign(
+    kind=table["kind"].map(KIND_LABELS),
+    family=table["family"].map(lambda f: FAMILY_LABELS.get(f, f)),
+)
+event = show_table(
+    shown,
+    "数量表述",
+    selectable=True,
+    key="qtable",
+    height=400,
+    column_config={
+        "region": "地区",
+        "deadline": st.column_config.NumberColumn("期限", format="%d"),
+        "metric": "指标",
+        "comparator": "比较",
+        "value": st.column_config.NumberColumn("数值", format="%g"),
+        "value_high": st.column_config.NumberColumn("上限", format="%g"),
+        "unit": "单位",
+        "kind": "类别",
+        "family": "指标类别",
+        "cue": "判断依据",
+        "raw": "原文",
+        "sentence": "句子",
+        "year": st.column_config.NumberColumn("文档年份", format="%d"),
+    },
+)
+rows = event.selection.rows if event is not None else []
+if rows:
+    row = table.iloc[rows[0]]
+    text = get_store().text(row["doc_id"])
+    st.markdown(f"**{row['source']}** · {row['region']} · {row['year']}")
+    st.markdown(highlighted(*paragraph_around(text, int(row["start"]), int(row["end"]))))
+else:
+    st.caption("在表格中选中一行，即可在原文段落中查看这个数字。")
