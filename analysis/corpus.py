@@ -66,7 +66,9 @@ def process_document(
 ) -> StoredDocument:
     """Clean, detect and (optionally) count tokens for one loaded document."""
     result = cleaning.clean_text(loaded.raw_text)
-    detected = metadata.detect_metadata(result.text, filename=loaded.source)
+    detected = metadata.detect_metadata(
+        result.text, filename=loaded.source, raw_text=loaded.raw_text
+    )
     doc_id = doc_id_for(loaded.sha256)
     file_hints = {k: (v, "file") for k, v in loaded.hints.items()}
     return StoredDocument(

@@ -25,7 +25,7 @@ from __future__ import annotations
 import csv
 from functools import lru_cache
 from importlib import resources
-from typing import Final, Literal
+from typing import Final, Literal, NamedTuple
 
 import pandas as pd
 
@@ -134,45 +134,49 @@ def _level(adcode: str) -> Level:
     return "city" if adcode[4:] == "0" * 8 else "district"
 
 
-def _parents(rows: list[tuple[str, str]]) -> list[dict[str, str | None]]:
+class _Row(NamedTuple):
+    adcode: str
+    name: str
+    level: Level
+    province: str | None
+    city: str | None
+
+
+def _parents(rows: list[tuple[str, str]]) -> list[_Row]:
     """Attach level, province and city to every row (municipalities are their own city)."""
     by_code = dict(rows)
-    records: list[dict[str, str | None]] = []
+    records = []
     for code, name in rows:
         level = _level(code)
         province = by_code.get(code[:2] + "0" * 10)
-        city = by_code.get(code[:4] + "0" * 8)
-        if city is None and code[2:4] in {"01", "02"} and code[:2] in _MUNICIPALITY_CODES:
+        city = None if level == "province" else by_code.get(code[:4] + "0" * 8)
+        if code[:2] in _MUNICIPALITY_CODES:
             city = province
-        if level == "province":
-            city = name if code[:2] in _MUNICIPALITY_CODES else None
-        records.append(
-            {"adcode": code, "name": name, "level": level, "province": province, "city": city}
-        )
+        records.append(_Row(code, name, level, province, city))
     return records
 
 
 # Provincial codes of the four municipalities (北京 11, 天津 12, 上海 31, 重庆 50).
 _MUNICIPALITY_CODES: Final[frozenset[str]] = frozenset({"11", "12", "31", "50"})
+_LEVEL_RANK: Final[dict[str, int]] = {"province": 0, "city": 1, "district": 2}
 
 
-def _assign_shorts(records: list[dict[str, str | None]]) -> list[str]:
+def _assign_shorts(records: list[_Row]) -> list[str]:
     """Short names, dropping collisions (the higher level keeps it) and `AMBIGUOUS_SHORTS`."""
     ethnic = _ethnic_names()
-    rank = {"province": 0, "city": 1, "district": 2}
-    shorts = [short_name(str(r["name"]), r["level"], ethnic=ethnic) for r in records]  # type: ignore[arg-type]
-    full_names = {r["name"] for r in records}
+    shorts = [short_name(r.name, r.level, ethnic=ethnic) for r in records]
+    full_names = {r.name for r in records}
     claims: dict[str, list[int]] = {}
     for i, (short, record) in enumerate(zip(shorts, records, strict=True)):
-        if short != record["name"]:
+        if short != record.name:
             claims.setdefault(short, []).append(i)
     for short, rows in claims.items():
-        best = min(rank[str(records[i]["level"])] for i in rows)
-        winners = [i for i in rows if rank[str(records[i]["level"])] == best]
+        best = min(_LEVEL_RANK[records[i].level] for i in rows)
+        winners = [i for i in rows if _LEVEL_RANK[records[i].level] == best]
         keep = len(winners) == 1 and short not in AMBIGUOUS_SHORTS and short not in full_names
         for i in rows:
             if not (keep and i == winners[0]):
-                shorts[i] = str(records[i]["name"])
+                shorts[i] = records[i].name
     return shorts
 
 
@@ -185,14 +189,20 @@ def division_table() -> pd.DataFrame:
     ('广东省', '广州市', 'district')
     """
     records = _parents(_read_rows())
-    frame = pd.DataFrame(records)
+    frame = pd.DataFrame(records, columns=list(_Row._fields))
     frame["short"] = _assign_shorts(records)
     frame = frame.sort_values("adcode", ignore_index=True)
     return frame[list(GAZETTEER_COLUMNS)]
 
 
-def is_municipality(province: str) -> bool:
-    """True for 北京市/上海市/天津市/重庆市, whose city is the province itself."""
+@lru_cache(maxsize=1)
+def municipalities() -> frozenset[str]:
+    """北京市, 天津市, 上海市, 重庆市: provinces whose city is the province itself."""
     table = division_table()
-    rows = table[(table["name"] == province) & (table["level"] == "province")]
-    return bool(len(rows)) and rows["adcode"].iloc[0][:2] in _MUNICIPALITY_CODES
+    provinces = table[table["level"] == "province"]
+    return frozenset(provinces.loc[provinces["adcode"].str[:2].isin(_MUNICIPALITY_CODES), "name"])
+
+
+def is_municipality(province: str) -> bool:
+    """True for 北京市/上海市/天津市/重庆市."""
+    return province in municipalities()
