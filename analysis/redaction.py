@@ -15,13 +15,15 @@ from analysis.types import Span
 # Two or more X/x/×/Ｘ (a lone "X" is a real letter: "X光", "Model X"), or a run of ○/□/■/＊.
 _MASK_RUN: Final = r"(?:[XxＸｘ×]{2,}|[○□■◯〇＊*]{2,})"
 # One mask character glued to CJK or digits: "*汽车", "*市", "N*9031", "X市", "×区".
+# "×" between digits is multiplication ("7×24小时"), so it only masks at a word start ("×区").
 _MASK_GLUED: Final = (
-    r"(?:(?<=[A-Za-z0-9\u4e00-\u9fff])[*＊×](?=[A-Za-z0-9\u4e00-\u9fff])"
+    r"(?:(?<=[A-Za-z0-9\u4e00-\u9fff])[*＊](?=[A-Za-z0-9\u4e00-\u9fff])"
     r"|(?<![A-Za-z0-9*＊])[*＊×](?=[\u4e00-\u9fff]))"
 )
 # A masked code: letters/digits around a mask ("N*9031", "XX-123") is one opaque token.
 _MASKED_CODE: Final = r"(?:[A-Za-z0-9]*[*＊][A-Za-z0-9]+)"
 
+_MASK_CHARS: Final = frozenset("*＊×○□■◯")
 PLACEHOLDER_RE: Final = re.compile(f"{_MASKED_CODE}|{_MASK_RUN}|{_MASK_GLUED}")
 
 
@@ -41,4 +43,7 @@ def touches_placeholder(spans: list[Span], start: int, end: int, *, margin: int 
 
 def is_placeholder(token: str) -> bool:
     """True for a token that is nothing but a placeholder (`XX`, `*`, `N*9031`)."""
-    return bool(token) and PLACEHOLDER_RE.fullmatch(token) is not None
+    if not token:
+        return False
+    # A segmenter cuts "*汽车" into "*" + "汽车": a bare mask character is a placeholder too.
+    return PLACEHOLDER_RE.fullmatch(token) is not None or set(token) <= _MASK_CHARS

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 
-def paragraph_around(text: str, start: int, end: int, *, max_chars: int = 600) -> tuple[str, str, str]:
+def paragraph_around(
+    text: str, start: int, end: int, *, max_chars: int = 600
+) -> tuple[str, str, str]:
     """(before, span, after) within the paragraph holding text[start:end].
 
     Long one-line texts (some reports have no line breaks) are cut to `max_chars` around
