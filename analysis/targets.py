@@ -1,0 +1,893 @@
+"""Quantities in policy texts, each with its subject, deadline and kind (target, achievement…).
+
+A reader of a plan or work report wants the commitments (`到2025年底本地配套率达到80%以上`)
+apart from last year's results, the money on offer and the slogans. The extractor reads
+every quantity, then decides its kind from the cue words around it and the section it
+stands in; the cue that decided is kept in the `cue` column so every row explains itself.
+The words it relies on are data: `analysis/data/target_rules.toml`.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Final, Literal
+
+import pandas as pd
+
+from analysis.numbers import (
+    ARABIC_PATTERN,
+    CHINESE_PATTERN,
+    MAGNITUDE_PATTERN,
+    is_chinese_numeral,
+    magnitude_value,
+    parse_number,
+    to_halfwidth,
+)
+from analysis.redaction import PLACEHOLDER_RE, placeholder_spans, touches_placeholder
+from analysis.types import Span
+
+Kind = Literal["target", "achievement", "instrument", "forecast", "other"]
+KINDS: Final[tuple[Kind, ...]] = ("target", "achievement", "instrument", "forecast", "other")
+SectionState = Literal["review", "plan", "notes", "unknown"]
+
+TARGET_COLUMNS: Final[tuple[str, ...]] = (
+    "deadline",
+    "horizon",
+    "metric",
+    "family",
+    "value",
+    "value_high",
+    "unit",
+    "comparator",
+    "kind",
+    "scale",
+    "cue",
+    "raw",
+    "sentence",
+    "start",
+    "end",
+)
+CORPUS_KEY_COLUMNS: Final[tuple[str, ...]] = ("doc_id", "source", "province", "city", "year")
+RULES_PATH: Final = Path(__file__).parent / "data" / "target_rules.toml"
+
+_SENTENCE_RE: Final = re.compile(r"[^。！？；;!?\n]+[。！？；;!?]?")
+# Clause boundaries; an ASCII comma between digits is a thousands separator, not a boundary.
+_CLAUSE_BOUNDARY_RE: Final = re.compile(r"[，：（）():]|,(?!\d{3})|(?<!\d),")
+_LIST_GAP_RE: Final = re.compile(r"^[、和及与]$|^、和$")
+_YEAR_RE: Final = re.compile(
+    r"(?<!\d)(?:(?P<y1>(?:19|20)\d{2})\s*[-—–~至]{1,2}\s*(?P<y2>(?:19|20)\d{2})|(?P<y>(?:19|20)\d{2}))\s?年"
+)
+_SCALE_WORDS: Final = "十万|百万|千万|十亿|百亿|千亿|万亿"
+_NO_DIGIT_BEFORE: Final = r"(?<![A-Za-z0-9.第零〇一二两三四五六七八九十百千万亿])"
+_QUOTES_BEFORE: Final = "“「《\"'‘"
+_MIN_CHINESE_VALUE: Final = 10.0  # `一个`, `三大`, `两个覆盖` are rhetoric, not quantities
+
+
+@dataclass(frozen=True, slots=True)
+class Rules:
+    """The compiled contents of target_rules.toml."""
+
+    units: dict[str, str]
+    unit_aliases: dict[str, str]
+    growth_words: tuple[str, ...]
+    family_overrides: tuple[tuple[frozenset[str], re.Pattern[str], str], ...]
+    suffix_comparators: dict[str, str]
+    prefix_comparators: dict[str, str]
+    infix_comparators: dict[str, str]
+    cue_res: tuple[tuple[str, re.Pattern[str]], ...]
+    future_markers: tuple[str, ...]
+    weak_re: re.Pattern[str]
+    baseline_before: re.Pattern[str]
+    baseline_after: re.Pattern[str]
+    heading_re: re.Pattern[str]
+    review_heading_re: re.Pattern[str]
+    notes_heading_re: re.Pattern[str]
+    review_openers: tuple[re.Pattern[str], ...]
+    plan_openers: tuple[re.Pattern[str], ...]
+    notes_openers: tuple[re.Pattern[str], ...]
+    this_year: tuple[str, ...]
+    next_year: tuple[str, ...]
+    last_year: tuple[str, ...]
+    implied_this_year: tuple[str, ...]
+    year_baseline_before: tuple[str, ...]
+    year_baseline_after: tuple[str, ...]
+    plan_periods: dict[str, int]
+    metric_max_chars: int
+    strip_leading: tuple[str, ...]
+    strip_trailing: tuple[str, ...]
+    strip_inside: tuple[str, ...]
+    trivial: frozenset[str]
+    heads: tuple[str, ...]
+    count_verbs: tuple[str, ...]
+    empty_nouns: frozenset[str]
+    quantity_re: re.Pattern[str] = field(repr=False)
+
+
+def _longest_first(words: Any) -> tuple[str, ...]:
+    return tuple(sorted(words, key=len, reverse=True))
+
+
+def _alternation(words: Any) -> str:
+    return "|".join(re.escape(w) for w in _longest_first(words))
+
+
+def _quantity_regex(units: Any, suffixes: Any) -> re.Pattern[str]:
+    """One pattern for ranges, single quantities, `百分之X`, bare list items and slogans."""
+    num = f"(?:{ARABIC_PATTERN}|{CHINESE_PATTERN})"
+    unit, suf, mag = _alternation(units), _alternation(suffixes), MAGNITUDE_PATTERN
+    gap = r"[ \t]?"
+    range_ = (
+        rf"(?P<r1>{num})(?P<rm1>{mag})?(?P<ru1>{unit})?{gap}[-—–~至]{{1,2}}{gap}"
+        rf"(?P<r2>{num})(?P<rm2>{mag})?{gap}(?P<ru2>{unit})(?P<rs>{suf})?"
+    )
+    single = (
+        rf"(?P<n>{num})(?P<x1>多|余)?(?P<m>{mag})?(?P<x2>多|余)?{gap}(?P<u>{unit})(?P<s>{suf})?"
+    )
+    percent = rf"百分之(?P<p>{num})(?P<ps>{suf})?"
+    bare = rf"(?P<b>{ARABIC_PATTERN})(?P<bm>{mag})(?=、|和)"
+    scale = rf"(?P<sc>{_SCALE_WORDS})(?P<su>辆|台|元)?(?P<sj>级)?"
+    return re.compile(
+        rf"{_NO_DIGIT_BEFORE}(?:{range_}|{single}|{percent}|{bare}|{scale})(?![A-Za-z0-9])"
+    )
+
+
+@lru_cache(maxsize=4)
+def load_rules(path: str | None = None) -> Rules:
+    """Read and compile the rules file (cached: the extractor runs once per document).
+
+    >>> load_rules().units["辆"]
+    'vehicles'
+    """
+    source = Path(path) if path else RULES_PATH
+    with source.open("rb") as fh:
+        data = tomllib.load(fh)
+    cues = data["cues"]
+    cue_res = tuple(
+        (kind, re.compile("|".join(f"(?:{p})" for p in _longest_first(cues[kind]["strong"]))))
+        for kind in ("target", "achievement", "instrument", "forecast", "estimate")
+    )
+    sections, deadline, metric = data["sections"], data["deadline"], data["metric"]
+    comparators = data["comparators"]
+    return Rules(
+        units=dict(data["units"]),
+        unit_aliases=dict(data["unit_aliases"]),
+        growth_words=_longest_first(data["growth_words"]["words"]),
+        family_overrides=tuple(
+            (frozenset(o["units"]), re.compile(o["subject_pattern"]), o["family"])
+            for o in data.get("family_overrides", [])
+        ),
+        suffix_comparators=dict(comparators["suffix"]),
+        prefix_comparators=dict(comparators["prefix"]),
+        infix_comparators=dict(comparators["infix"]),
+        cue_res=cue_res,
+        future_markers=tuple(cues["estimate"]["future_markers"]),
+        weak_re=re.compile(_alternation(cues["weak"]["words"])),
+        baseline_before=re.compile(data["baseline"]["before"]),
+        baseline_after=re.compile(data["baseline"]["after"]),
+        heading_re=re.compile(sections["heading"]),
+        review_heading_re=re.compile(sections["review_heading"]),
+        notes_heading_re=re.compile(sections["notes_heading"]),
+        review_openers=tuple(re.compile(p) for p in sections["review_openers"]),
+        plan_openers=tuple(re.compile(p) for p in sections["plan_openers"]),
+        notes_openers=tuple(re.compile(p) for p in sections["notes_openers"]),
+        this_year=tuple(deadline["this_year"]),
+        next_year=tuple(deadline["next_year"]),
+        last_year=tuple(deadline["last_year"]),
+        implied_this_year=tuple(deadline["implied_this_year"]),
+        year_baseline_before=tuple(deadline["baseline_before"]),
+        year_baseline_after=tuple(deadline["baseline_after"]),
+        plan_periods={k: int(v) for k, v in deadline["plan_periods"].items()},
+        metric_max_chars=int(metric["max_chars"]),
+        strip_leading=_longest_first(metric["strip_leading"]),
+        strip_trailing=_longest_first(metric["strip_trailing"]),
+        strip_inside=_longest_first(metric["strip_inside"]),
+        trivial=frozenset(metric["trivial"]),
+        heads=_longest_first(metric["heads"]),
+        count_verbs=_longest_first(metric["count_verbs"]),
+        empty_nouns=frozenset(metric["empty_nouns"]),
+        quantity_re=_quantity_regex(data["units"], comparators["suffix"]),
+    )
+
+
+# --------------------------------------------------------------------------- segmentation
+
+
+def split_sentences(text: str) -> list[Span]:
+    """Sentences as spans, split on 。！？； and newlines (some texts are one line).
+
+    >>> [ "一。二"[s.start:s.end] for s in split_sentences("一。二")]
+    ['一。', '二']
+    """
+    spans = []
+    for m in _SENTENCE_RE.finditer(text):
+        start, end = m.start(), m.end()
+        while start < end and text[start].isspace():
+            start += 1
+        if start < end:
+            spans.append(Span(start, end))
+    return spans
+
+
+@dataclass(frozen=True, slots=True)
+class _Section:
+    state: SectionState
+    marker: str
+    year: int | None
+
+
+def _heading_year(heading: str, rules: Rules) -> int | None:
+    """The year a heading is about (`2025年工作安排`, `“十五五”时期目标任务`)."""
+    years = [int(m.group("y") or m.group("y2")) for m in _YEAR_RE.finditer(heading)]
+    if years:
+        return years[0]
+    for name, year in rules.plan_periods.items():
+        if name in heading:
+            return year
+    return None
+
+
+def _opener_state(sentence: str, rules: Rules, doc_year: int | None) -> SectionState | None:
+    """Section switch by a paragraph opener (`过去一年，`, `2025年是…`, `今年经济社会…`)."""
+    if any(p.search(sentence) for p in rules.notes_openers):
+        return "notes"
+    if any(p.search(sentence) for p in rules.review_openers):
+        return "review"
+    if any(p.search(sentence) for p in rules.plan_openers):
+        return "plan"
+    m = re.match(r"\s*(?:各位代表[，,：:]\s*)?((?:19|20)\d{2})年是", sentence)
+    if m and doc_year:
+        return "plan" if int(m.group(1)) >= doc_year else "review"
+    return None
+
+
+def _section_of(sentence: str, current: _Section, rules: Rules, doc_year: int | None) -> _Section:
+    """The section a sentence opens, or the current one if it opens none."""
+    stripped = sentence.strip()
+    if rules.heading_re.match(stripped) and len(stripped) <= 40:
+        year = _heading_year(stripped, rules)
+        if rules.notes_heading_re.search(stripped):
+            return _Section("notes", stripped[:16], None)
+        if rules.review_heading_re.search(stripped):
+            return _Section("review", stripped[:16], year)
+        if re.match(r"\s*[一二三四五六七八九十]+[、.．]", stripped):
+            if year is None and current.state == "plan":
+                year = current.year  # a numbered list inside the plan keeps the plan's year
+            return _Section("plan", stripped[:16], year)
+    state = _opener_state(stripped, rules, doc_year)
+    if state is None or state == current.state:
+        return current
+    return _Section(state, stripped[:8], None)
+
+
+def _sections(
+    text: str, sentences: list[Span], rules: Rules, doc_year: int | None
+) -> list[_Section]:
+    current = _Section("unknown", "", None)
+    out = []
+    for s in sentences:
+        current = _section_of(text[s.start : s.end], current, rules, doc_year)
+        out.append(current)
+    return out
+
+
+def _clause_bounds(norm: str, sentence: Span) -> list[int]:
+    """Offsets where clauses of the sentence start (the sentence start included)."""
+    chunk = norm[sentence.start : sentence.end]
+    return [sentence.start] + [
+        sentence.start + m.end() for m in _CLAUSE_BOUNDARY_RE.finditer(chunk)
+    ]
+
+
+def _clause_start(bounds: list[int], pos: int) -> int:
+    return max(b for b in bounds if b <= pos)
+
+
+# --------------------------------------------------------------------------- quantities
+
+
+@dataclass(slots=True)
+class _Quantity:
+    start: int
+    end: int
+    value: float
+    value_high: float
+    unit: str
+    comparator: str
+    scale: bool
+    bare: bool = False
+    metric: str = ""
+    family: str = ""
+    kind: Kind = "other"
+    cue: str = ""
+    deadline: int | None = None
+
+
+def _comparator_suffix(suffix: str | None, infix: str | None, rules: Rules) -> str:
+    if suffix:
+        return rules.suffix_comparators[suffix]
+    if infix:
+        return rules.infix_comparators[infix]
+    return "="
+
+
+def _prefix_comparator(norm: str, lo: int, pos: int, rules: Rules) -> str | None:
+    """Comparator word just before the number (`不低于60%`, `最高给予5亿元`)."""
+    window = norm[max(lo, pos - 7) : pos]
+    best: tuple[int, int, str] | None = None
+    for word, comp in rules.prefix_comparators.items():
+        idx = window.rfind(word)
+        if idx < 0 or len(window) - (idx + len(word)) > 2:
+            continue
+        key = (idx + len(word), len(word), comp)
+        if best is None or key[:2] > best[:2]:
+            best = key
+    return best[2] if best else None
+
+
+def _from_match(m: re.Match[str], rules: Rules) -> _Quantity | None:
+    """A quantity from one regex match, or None for rhetoric (`三个`) and empty slogans."""
+    g = m.groupdict()
+    nan = float("nan")
+    if g["r1"] is not None:
+        high = parse_number(g["r2"])
+        low = parse_number(g["r1"])
+        if high is None or low is None:
+            return None
+        mag_high = magnitude_value(g["rm2"])
+        mag_low = magnitude_value(g["rm1"]) if g["rm1"] else mag_high
+        unit = g["ru2"]
+        return _Quantity(m.start(), m.end(), low * mag_low, high * mag_high, unit, "range", False)
+    if g["n"] is not None:
+        if is_chinese_numeral(g["n"]) and not g["m"]:
+            value = parse_number(g["n"])
+            if value is None or value < _MIN_CHINESE_VALUE:
+                return None
+        value = parse_number(g["n"])
+        if value is None:
+            return None
+        comp = _comparator_suffix(g["s"], g["x1"] or g["x2"], rules)
+        return _Quantity(
+            m.start(), m.end(), value * magnitude_value(g["m"]), nan, g["u"], comp, False
+        )
+    if g["p"] is not None:
+        value = parse_number(g["p"])
+        if value is None:
+            return None
+        comp = _comparator_suffix(g["ps"], None, rules)
+        return _Quantity(m.start(), m.end(), value, nan, "%", comp, False)
+    if g["b"] is not None:
+        value = parse_number(g["b"])
+        if value is None:
+            return None
+        return _Quantity(
+            m.start(), m.end(), value * magnitude_value(g["bm"]), nan, "", "=", False, True
+        )
+    if not (g["su"] or g["sj"]):
+        return None
+    unit = g["su"] or ("元" if "亿" in g["sc"] else "")
+    return _Quantity(m.start(), m.end(), magnitude_value(g["sc"]), nan, unit, "=", True)
+
+
+def _sentence_quantities(
+    text: str, norm: str, sentence: Span, spans: list[Span], rules: Rules
+) -> list[_Quantity]:
+    """Quantities of one sentence, placeholders and rhetoric left out."""
+    out: list[_Quantity] = []
+    chunk = norm[sentence.start : sentence.end]
+    for m in rules.quantity_re.finditer(chunk):
+        q = _from_match(m, rules)
+        if q is None:
+            continue
+        q.start += sentence.start
+        q.end += sentence.start
+        if touches_placeholder(spans, q.start, q.end):
+            continue
+        if text[q.start - 1 : q.start] in _QUOTES_BEFORE and is_chinese_numeral(m.group(0)[:1]):
+            continue
+        q.unit = rules.unit_aliases.get(q.unit, q.unit)
+        out.append(q)
+    return _resolve_lists(out, norm)
+
+
+def _resolve_lists(qs: list[_Quantity], norm: str) -> list[_Quantity]:
+    """Share units and comparators along `、` lists (`1.28万亿、8200亿元`, `80%、70%以上`)."""
+    for i in range(len(qs) - 2, -1, -1):
+        q, nxt = qs[i], qs[i + 1]
+        if not _LIST_GAP_RE.match(norm[q.end : nxt.start]):
+            continue
+        if q.bare and nxt.unit:
+            q.unit, q.bare = nxt.unit, False
+        if q.comparator == "=" and nxt.comparator not in ("=", "range"):
+            q.comparator = nxt.comparator
+    return [q for q in qs if not q.bare]
+
+
+# --------------------------------------------------------------------------- kinds
+
+
+@dataclass(frozen=True, slots=True)
+class _Cue:
+    start: int
+    end: int
+    kind: str
+    text: str
+
+
+def _cues(norm: str, sentence: Span, rules: Rules, doc_year: int | None) -> list[_Cue]:
+    """Strong cue words of a sentence; attributive ones (`打造的`) are dropped."""
+    chunk = norm[sentence.start : sentence.end]
+    found = []
+    for kind, pattern in rules.cue_res:
+        for m in pattern.finditer(chunk):
+            if chunk[m.end() : m.end() + 1] == "的":
+                continue
+            cue_kind = kind
+            year = re.search(r"\d{4}", m.group(0))
+            if kind == "target" and year and doc_year and int(year.group(0)) < doc_year:
+                cue_kind = "achievement"  # `到2024年底` in a 2025 text is the past
+            found.append(
+                _Cue(sentence.start + m.start(), sentence.start + m.end(), cue_kind, m.group(0))
+            )
+    found.sort(key=lambda c: (c.start, c.end))
+    return _merge_estimates(found, chunk, sentence.start)
+
+
+def _merge_estimates(cues: list[_Cue], chunk: str, offset: int) -> list[_Cue]:
+    """Drop target cues continuing an estimate (`预计2025年将达到`): the estimate decides."""
+    estimates = [c for c in cues if c.kind in ("estimate", "forecast")]
+    kept = []
+    for c in cues:
+        governed = any(
+            e.end <= c.start <= e.end + 10
+            and not _CLAUSE_BOUNDARY_RE.search(chunk[e.end - offset : c.start - offset])
+            for e in estimates
+        )
+        if not (c.kind == "target" and governed):
+            kept.append(c)
+    return kept
+
+
+def _resolve_estimate(cue: _Cue, norm: str, q: _Quantity, rules: Rules) -> tuple[Kind, str]:
+    between = norm[cue.end : q.start]
+    marker = next((w for w in rules.future_markers if w in between), None)
+    if marker:
+        return "forecast", f"{cue.text}…{marker}"
+    return "achievement", cue.text
+
+
+def _decide(cue: _Cue, norm: str, q: _Quantity, rules: Rules) -> tuple[Kind, str]:
+    if cue.kind == "estimate":
+        return _resolve_estimate(cue, norm, q, rules)
+    return cue.kind, cue.text  # type: ignore[return-value]
+
+
+def _is_baseline(norm: str, q: _Quantity, rules: Rules) -> bool:
+    """`从18个月缩短至12个月`: 18个月 is where we start from."""
+    before = norm[max(0, q.start - 1) : q.start]
+    return bool(rules.baseline_before.search(before)) and bool(
+        rules.baseline_after.search(norm[q.end : q.end + 8])
+    )
+
+
+def _classify(
+    norm: str,
+    q: _Quantity,
+    cues: list[_Cue],
+    clause_lo: int,
+    section: _Section,
+    rules: Rules,
+) -> tuple[Kind, str]:
+    """Kind of a quantity and the cue that decided it, nearest and most local cue first."""
+    if _is_baseline(norm, q, rules):
+        return "other", "从…至 (起点)"
+    before_same = [c for c in cues if clause_lo <= c.start and c.end <= q.start]
+    if before_same:
+        return _decide(before_same[-1], norm, q, rules)
+    clause_hi = _clause_end(norm, q.end)
+    after_same = [c for c in cues if c.start >= q.end and c.end <= clause_hi]
+    instrument_after = [c for c in after_same if c.kind == "instrument"]
+    if instrument_after:
+        return "instrument", instrument_after[0].text
+    earlier = [c for c in cues if c.end <= clause_lo]
+    if earlier:
+        kind, cue = _decide(earlier[-1], norm, q, rules)
+        if not q.scale or kind in ("target", "forecast"):
+            return kind, cue
+    if q.scale:
+        return "other", "规模口号"
+    later_instrument = [c for c in cues if c.start >= q.end and c.kind == "instrument"]
+    if later_instrument and _is_condition(norm, q, clause_lo):
+        return "instrument", later_instrument[0].text
+    return _section_kind(norm, q, clause_lo, section, rules)
+
+
+def _is_condition(norm: str, q: _Quantity, clause_lo: int) -> bool:
+    """`对研发投入占比超过5%的企业，给予…`: a threshold that belongs to the instrument."""
+    return norm[clause_lo : clause_lo + 1] in ("对", "凡", "按") or norm[q.end : q.end + 1] == "的"
+
+
+def _section_kind(
+    norm: str, q: _Quantity, clause_lo: int, section: _Section, rules: Rules
+) -> tuple[Kind, str]:
+    weak = rules.weak_re.findall(norm[clause_lo : q.start])
+    verb = f"+{weak[-1]}" if weak else ""
+    if section.state == "review":
+        return "achievement", f"〔回顾〕{section.marker[:10]}{verb}"
+    if section.state == "plan":
+        return "target", f"〔部署〕{section.marker[:10]}{verb}"
+    if section.state == "notes":
+        return "other", f"〔注释〕{section.marker}"
+    return "other", verb.lstrip("+")
+
+
+def _clause_end(norm: str, pos: int) -> int:
+    m = re.compile(r"[，：（）():；;。！？!?\n]|,(?!\d{3})").search(norm, pos)
+    return m.start() if m else len(norm)
+
+
+# --------------------------------------------------------------------------- deadlines
+
+
+def _year_mentions(
+    norm: str, lo: int, hi: int, rules: Rules, doc_year: int | None, kind: Kind
+) -> list[tuple[int, int]]:
+    """(position, year) of every time expression in norm[lo:hi] that can be a deadline."""
+    found: list[tuple[int, int]] = []
+    chunk = norm[lo:hi]
+    for m in _YEAR_RE.finditer(chunk):
+        before = chunk[max(0, m.start() - 1) : m.start()]
+        after = chunk[m.end() : m.end() + 2]
+        if before in rules.year_baseline_before or after in rules.year_baseline_after:
+            continue
+        found.append((lo + m.start(), int(m.group("y2") or m.group("y"))))
+    for name, year in rules.plan_periods.items():
+        found += [(lo + m.start(), year) for m in re.finditer(re.escape(name), chunk)]
+    if doc_year:
+        relative: list[tuple[tuple[str, ...], int]] = [
+            (rules.this_year, doc_year),
+            (rules.next_year, doc_year + 1),
+            (rules.last_year, doc_year - 1),
+        ]
+        for words, year in relative:
+            for word in words:
+                if kind == "achievement" and word == "全年":
+                    continue  # a review's 全年 is the reviewed year, not the document's
+                found += [
+                    (lo + m.start(), year) for m in re.finditer(re.escape(word) + "(?!以来)", chunk)
+                ]
+    return sorted(found)
+
+
+def _deadline(
+    norm: str,
+    q: _Quantity,
+    sentence: Span,
+    section: _Section,
+    rules: Rules,
+    doc_year: int | None,
+) -> int | None:
+    """The year a quantity is for: the nearest time expression before it, else the section's."""
+    mentions = _year_mentions(norm, sentence.start, q.start, rules, doc_year, q.kind)
+    if mentions:
+        return mentions[-1][1]
+    if section.year is not None and q.kind in ("target", "achievement", "forecast"):
+        return section.year
+    sentence_text = norm[sentence.start : sentence.end]
+    if doc_year and q.kind == "target" and any(w in sentence_text for w in rules.implied_this_year):
+        return doc_year
+    return None
+
+
+# --------------------------------------------------------------------------- metrics
+
+
+def is_placeholder_text(subject: str) -> bool:
+    """A subject that contains a redaction (`XXX等`) names nothing a reader can use."""
+    return PLACEHOLDER_RE.search(subject) is not None
+
+
+def _strip_subject(subject: str, rules: Rules) -> str:
+    """Subject words without cues, deadlines, verbs and punctuation around them."""
+    previous = None
+    while previous != subject:
+        previous = subject
+        subject = subject.strip(" \t、，,：:；;“”\"'（）()—-")
+        subject = re.sub(
+            r"^(?:力争)?(?:到)?(?:\d{4}年(?:底|末)?前?|今年|全年|明年|年内)", "", subject
+        )
+        for word in rules.strip_leading:
+            if subject.startswith(word) and len(subject) > len(word):
+                subject = subject[len(word) :]
+                break
+        for word in rules.strip_trailing:
+            if subject.endswith(word):
+                subject = subject[: -len(word)]
+                break
+    for word in rules.strip_inside:
+        subject = subject.replace(word, "")
+    if subject in ("和", "及", "与", "并") or is_placeholder_text(subject):
+        return ""
+    return subject
+
+
+def _shorten(subject: str, rules: Rules) -> str:
+    """Keep the tail of an over-long subject, cut at a natural break."""
+    limit = rules.metric_max_chars
+    if len(subject) <= limit:
+        return subject
+    tail = subject[-limit:]
+    cut = max(tail.rfind(ch) for ch in "的、中对在")
+    return tail[cut + 1 :] if 0 <= cut < len(tail) - 2 else tail
+
+
+_FOLLOWING_NOUN_RE: Final = re.compile(
+    r"的?((?:(?!进行|开展|目标|任务|汇报|的)[^，,。；;！？!?、和\s（(“”])+)"
+)
+
+
+def _following_noun(norm: str, q: _Quantity) -> str:
+    """The noun right after a quantity (`设立200亿元产业发展基金` -> `产业发展基金`)."""
+    m = _FOLLOWING_NOUN_RE.match(norm, q.end, q.end + 12)
+    return m.group(1) if m else ""
+
+
+def _subject_left(norm: str, q: _Quantity, lo: int, rules: Rules) -> str:
+    return _strip_subject(norm[lo : q.start], rules)
+
+
+def _split_respectively(subject: str, count: int, rules: Rules) -> list[str] | None:
+    """`动力电池、驱动电机、电控系统本地配套率` -> one subject per value, sharing the head."""
+    parts = [p for p in re.split(r"[、和]", subject) if p]
+    if len(parts) != count:
+        return None
+    last = parts[-1]
+    shared = ""
+    for i in range(1, len(last)):
+        if any(last[i:].startswith(h) for h in rules.heads):
+            shared = last[i:]
+            break
+    if not shared:
+        return parts
+    return [p if any(p.endswith(h) for h in rules.heads) else p + shared for p in parts[:-1]] + [
+        last
+    ]
+
+
+def _list_groups(norm: str, qs: list[_Quantity]) -> list[list[int]]:
+    groups: list[list[int]] = []
+    for i, q in enumerate(qs):
+        if groups and _LIST_GAP_RE.match(norm[qs[groups[-1][-1]].end : q.start]):
+            groups[-1].append(i)
+        else:
+            groups.append([i])
+    return groups
+
+
+def _assign_metrics(norm: str, qs: list[_Quantity], bounds: list[int], rules: Rules) -> None:
+    """Subject of each quantity, including `A、B、C…分别达到x、y、z`."""
+    previous = ""
+    for group in _list_groups(norm, qs):
+        first = qs[group[0]]
+        lo = _clause_start(bounds, first.start)
+        left = norm[lo : first.start]
+        split = None
+        if len(group) > 1 and "分别" in left:
+            split = _split_respectively(
+                _strip_subject(left[: left.rfind("分别")], rules), len(group), rules
+            )
+        for n, i in enumerate(group):
+            q = qs[i]
+            if split:
+                q.metric = split[n]
+                continue
+            before = qs[i - 1] if i > 0 and qs[i - 1].end > lo else None
+            item_lo = before.end if before else lo
+            if before:
+                noun = _following_noun(norm, before)
+                if norm.startswith(noun, item_lo) and noun:
+                    item_lo += len(noun)
+            q.metric = _metric_for(norm, q, item_lo, previous, rules)
+            previous = q.metric or previous
+        if split:
+            previous = split[-1]
+
+
+def _metric_for(norm: str, q: _Quantity, lo: int, previous: str, rules: Rules) -> str:
+    """Subject words left of the number; the noun after it when they say nothing."""
+    if q.scale:
+        return _following_noun(norm, q)
+    left = norm[lo : q.start]
+    subject = _subject_left(norm, q, lo, rules)
+    bare_left = _strip_comparators(left, rules)
+    verb = next((v for v in rules.count_verbs if bare_left.endswith(v)), "")
+    following = _following_noun(norm, q)
+    if verb and following and q.unit not in ("%", "元"):
+        return _shorten(verb + following, rules)
+    if previous and (subject in rules.growth_words or subject.startswith("占")):
+        base = previous
+        for word in rules.growth_words:
+            if base.endswith(word):
+                base = base[: -len(word)]
+                break
+        return _shorten(base + subject, rules)
+    if following in rules.empty_nouns:
+        following = ""
+    if not subject or subject in rules.trivial:
+        return following or previous or subject
+    return _shorten(subject, rules)
+
+
+def _strip_comparators(left: str, rules: Rules) -> str:
+    """Left context without the comparator words right before the number."""
+    previous = None
+    while previous != left:
+        previous = left
+        for word in rules.prefix_comparators:
+            if left.endswith(word):
+                left = left[: -len(word)]
+    return left
+
+
+def _family(norm: str, q: _Quantity, lo: int, rules: Rules) -> str:
+    family = rules.units.get(q.unit, "scale" if q.scale else "")
+    if q.unit == "%":
+        context = q.metric + norm[max(lo, q.start - 6) : q.start]
+        if any(w in context for w in rules.growth_words):
+            return "growth_rate"
+    for units, pattern, override in rules.family_overrides:
+        if q.unit in units and pattern.search(q.metric + _following_noun(norm, q)):
+            return override
+    return family
+
+
+# --------------------------------------------------------------------------- public API
+
+
+def _empty_frame() -> pd.DataFrame:
+    return _typed(pd.DataFrame({c: [] for c in TARGET_COLUMNS}))
+
+
+def _typed(frame: pd.DataFrame) -> pd.DataFrame:
+    frame = frame.astype(
+        {
+            "deadline": "Int64",
+            "horizon": "Int64",
+            "value": "float64",
+            "value_high": "float64",
+            "scale": "bool",
+            "start": "int64",
+            "end": "int64",
+        }
+    )
+    for col in ("metric", "family", "unit", "comparator", "kind", "cue", "raw", "sentence"):
+        frame[col] = frame[col].astype("object")
+    return frame
+
+
+def _sentence_records(
+    text: str,
+    norm: str,
+    sentence: Span,
+    section: _Section,
+    spans: list[Span],
+    rules: Rules,
+    doc_year: int | None,
+) -> list[dict[str, Any]]:
+    qs = _sentence_quantities(text, norm, sentence, spans, rules)
+    if not qs:
+        return []
+    bounds = _clause_bounds(norm, sentence)
+    cues = _cues(norm, sentence, rules, doc_year)
+    _assign_metrics(norm, qs, bounds, rules)
+    sentence_text = text[sentence.start : sentence.end].strip()
+    records = []
+    for q in qs:
+        clause_lo = _clause_start(bounds, q.start)
+        prefix = _prefix_comparator(norm, clause_lo, q.start, rules)
+        if q.comparator == "=" and prefix:
+            q.comparator = prefix
+        q.kind, q.cue = _classify(norm, q, cues, clause_lo, section, rules)
+        q.family = _family(norm, q, clause_lo, rules)
+        q.deadline = _deadline(norm, q, sentence, section, rules, doc_year)
+        records.append(_record(text, q, sentence_text, doc_year))
+    return records
+
+
+def _record(text: str, q: _Quantity, sentence_text: str, doc_year: int | None) -> dict[str, Any]:
+    horizon = q.deadline - doc_year if q.deadline is not None and doc_year else None
+    return {
+        "deadline": q.deadline,
+        "horizon": horizon,
+        "metric": q.metric,
+        "family": q.family,
+        "value": q.value,
+        "value_high": q.value_high,
+        "unit": q.unit,
+        "comparator": q.comparator,
+        "kind": q.kind,
+        "scale": q.scale,
+        "cue": q.cue,
+        "raw": text[q.start : q.end],
+        "sentence": sentence_text,
+        "start": q.start,
+        "end": q.end,
+    }
+
+
+def extract_quantities(text: str, *, doc_year: int | None = None) -> pd.DataFrame:
+    """Every quantity of a clean text with subject, deadline, comparator and kind.
+
+    `doc_year` is the document's year: it resolves `今年`/`全年` and gives `horizon`.
+    Placeholders (`XX亿元`), dates, ordinals and codes yield nothing.
+
+    >>> df = extract_quantities("到2025年底，力争本地配套率达到80%以上。", doc_year=2024)
+    >>> df.loc[0, ["metric", "value", "unit", "comparator", "deadline", "kind", "cue"]].tolist()
+    ['本地配套率', 80.0, '%', '>=', 2025, 'target', '力争']
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"text must be a str, got {type(text).__name__}")
+    if doc_year is not None and not isinstance(doc_year, int):
+        raise TypeError(f"doc_year must be an int or None, got {doc_year!r}")
+    if not text.strip():
+        return _empty_frame()
+    rules = load_rules()
+    norm = to_halfwidth(text)
+    spans = placeholder_spans(text)
+    sentences = split_sentences(norm)
+    sections = _sections(norm, sentences, rules, doc_year)
+    records: list[dict[str, Any]] = []
+    for sentence, section in zip(sentences, sections, strict=True):
+        records += _sentence_records(text, norm, sentence, section, spans, rules, doc_year)
+    if not records:
+        return _empty_frame()
+    return _typed(pd.DataFrame.from_records(records, columns=list(TARGET_COLUMNS)))
+
+
+def _doc_year(value: Any) -> int | None:
+    return None if value is None or pd.isna(value) else int(value)
+
+
+def corpus_quantities(corpus: pd.DataFrame) -> pd.DataFrame:
+    """Quantities of every document of a corpus frame, keyed by the document columns.
+
+    >>> corpus = pd.DataFrame([{"doc_id": "a", "source": "s", "province": "安徽省",
+    ...     "city": "合肥市", "year": 2025, "text": "力争新能源汽车产量突破120万辆。"}])
+    >>> corpus_quantities(corpus)[["doc_id", "value", "kind"]].values.tolist()
+    [['a', 1200000.0, 'target']]
+    """
+    missing = [c for c in (*CORPUS_KEY_COLUMNS, "text") if c not in corpus.columns]
+    if missing:
+        raise ValueError(
+            f"corpus lacks column(s) {missing}; expected {(*CORPUS_KEY_COLUMNS, 'text')}"
+        )
+    frames = []
+    for row in corpus.itertuples(index=False):
+        found = extract_quantities(str(row.text or ""), doc_year=_doc_year(row.year))
+        keys = {c: getattr(row, c) for c in CORPUS_KEY_COLUMNS}
+        frames.append(found.assign(**keys) if not found.empty else None)
+    frames = [f for f in frames if f is not None]
+    columns = [*CORPUS_KEY_COLUMNS, *TARGET_COLUMNS]
+    if not frames:
+        return pd.DataFrame({c: [] for c in columns}).pipe(_corpus_types)
+    return pd.concat(frames, ignore_index=True)[columns]
+
+
+def _corpus_types(frame: pd.DataFrame) -> pd.DataFrame:
+    typed = _typed(frame[list(TARGET_COLUMNS)])
+    return pd.concat([frame[list(CORPUS_KEY_COLUMNS)], typed], axis=1)
+
+
+__all__ = [
+    "KINDS",
+    "TARGET_COLUMNS",
+    "Kind",
+    "Rules",
+    "corpus_quantities",
+    "extract_quantities",
+    "load_rules",
+    "split_sentences",
+]
