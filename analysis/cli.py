@@ -43,7 +43,14 @@ def emit(frame: pd.DataFrame, fmt: str) -> None:
     elif frame.empty:
         out.write("（无结果）\n")
     else:
-        with pd.option_context("display.max_colwidth", 40, "display.width", 200):
+        with pd.option_context(
+            "display.max_colwidth",
+            40,
+            "display.width",
+            200,
+            "display.float_format",
+            "{:.12g}".format,
+        ):
             out.write(frame.to_string(index=False) + "\n")
 
 
@@ -116,6 +123,44 @@ def cmd_set(args: argparse.Namespace, store: Store) -> int:
     return 0
 
 
+TARGET_CLI_COLUMNS: Final = (
+    "doc_id",
+    "source",
+    "province",
+    "city",
+    "year",
+    "deadline",
+    "horizon",
+    "metric",
+    "family",
+    "value",
+    "value_high",
+    "unit",
+    "comparator",
+    "kind",
+    "scale",
+    "raw",
+    "sentence",
+    "start",
+    "end",
+)
+
+
+@command("targets")
+def cmd_targets(args: argparse.Namespace, store: Store) -> int:
+    from analysis.targets import corpus_quantities
+    from analysis.timelines import select_quantities
+
+    selected = apply_filters(store.corpus(), filters_from_args(args))
+    quantities = select_quantities(
+        corpus_quantities(selected),
+        kinds=tuple(args.kind or ()),
+        families=tuple(args.family or ()),
+    )
+    emit(quantities[list(TARGET_CLI_COLUMNS)], args.format)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
@@ -139,6 +184,16 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("set", parents=[common], help="更正元数据：set DOC_ID city=合肥市 year=2025")
     p.add_argument("doc_id")
     p.add_argument("assignments", nargs="+", metavar="FIELD=VALUE")
+    p = sub.add_parser("targets", parents=[common], help="数量表述：目标、已实现、政策工具、预测")
+    add_filter_options(p)
+    p.add_argument(
+        "--kind", action="append", help="target, achievement, instrument, forecast, other（可重复）"
+    )
+    p.add_argument(
+        "--family",
+        action="append",
+        help="vehicles, money, share, growth_rate, infrastructure, people ...（可重复）",
+    )
     for extend in EXTENSIONS:
         extend(sub, common)
     return parser

@@ -110,3 +110,52 @@ def test_analysis_never_imports_streamlit() -> None:
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "False"
+
+
+def test_targets_lists_the_2025_speech_targets(store_path, capsys) -> None:
+    code, out, _ = run(
+        capsys, "targets", "--region", "安徽省", "--kind", "target", "--format", "csv"
+    )
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert code == 0
+    assert list(rows[0]) == [
+        "doc_id",
+        "source",
+        "province",
+        "city",
+        "year",
+        "deadline",
+        "horizon",
+        "metric",
+        "family",
+        "value",
+        "value_high",
+        "unit",
+        "comparator",
+        "kind",
+        "scale",
+        "raw",
+        "sentence",
+        "start",
+        "end",
+    ]
+    assert {r["kind"] for r in rows} == {"target"}
+    by_metric = {r["metric"]: r for r in rows}
+    battery = by_metric["动力电池本地配套率"]
+    assert (
+        float(battery["value"]),
+        battery["unit"],
+        battery["comparator"],
+        battery["deadline"],
+    ) == (
+        80.0,
+        "%",
+        ">=",
+        "2025",
+    )
+    assert float(by_metric["整车年产能"]["value"]) == 2_000_000
+
+
+def test_targets_of_the_district_review_speech_are_none(store_path, capsys) -> None:
+    _, out, _ = run(capsys, "targets", "--region", "广东省", "--kind", "target", "--format", "json")
+    assert json.loads(out) == []

@@ -117,3 +117,27 @@ def test_empty_selection_gives_guidance_not_an_error() -> None:
     at.run()
     assert not at.exception
     assert any("没有文档" in info.value for info in at.info)
+
+
+def test_targets_page_filters_by_kind_and_shows_instruments() -> None:
+    at = app()
+    at.query_params["prov"] = "安徽省"
+    at.query_params["kind"] = "政策工具"
+    at.run()
+    at.switch_page("pages/targets.py").run()
+    assert not at.exception, at.exception
+    table = next(df.value for df in at.dataframe if "cue" in df.value.columns)
+    assert len(table) > 0
+    assert set(table["kind"]) == {"政策工具"}
+    assert (table["region"] == "安徽省 合肥市").all()
+    # 最高给予5亿元落地补贴 is an instrument
+    assert (table["value"] == 5e8).any()
+
+
+def test_targets_page_summary_counts_targets() -> None:
+    at = app()
+    at.query_params["prov"] = "安徽省"
+    at.run()
+    at.switch_page("pages/targets.py").run()
+    assert not at.exception, at.exception
+    assert int(at.metric[0].value) >= 10  # the 2025 speech sets more than ten dated targets
