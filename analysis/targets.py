@@ -79,15 +79,19 @@ class Rules:
     prefix_comparators: dict[str, str]
     infix_comparators: dict[str, str]
     cue_res: tuple[tuple[str, re.Pattern[str]], ...]
+    plan_defers: frozenset[str]
+    fiscal_re: re.Pattern[str]
     future_markers: tuple[str, ...]
     weak_re: re.Pattern[str]
     baseline_before: re.Pattern[str]
     baseline_after: re.Pattern[str]
     heading_re: re.Pattern[str]
     review_heading_re: re.Pattern[str]
+    review_heading_weak_re: re.Pattern[str]
     notes_heading_re: re.Pattern[str]
     review_openers: tuple[re.Pattern[str], ...]
     plan_openers: tuple[re.Pattern[str], ...]
+    period_opener: re.Pattern[str]
     notes_openers: tuple[re.Pattern[str], ...]
     this_year: tuple[str, ...]
     next_year: tuple[str, ...]
@@ -148,7 +152,7 @@ def load_rules(path: str | None = None) -> Rules:
     cues = data["cues"]
     cue_res = tuple(
         (kind, re.compile("|".join(f"(?:{p})" for p in _longest_first(cues[kind]["strong"]))))
-        for kind in ("target", "achievement", "instrument", "forecast", "estimate")
+        for kind in ("target", "achievement", "instrument", "forecast", "estimate", "section")
     )
     sections, deadline, metric = data["sections"], data["deadline"], data["metric"]
     comparators = data["comparators"]
@@ -164,15 +168,19 @@ def load_rules(path: str | None = None) -> Rules:
         prefix_comparators=dict(comparators["prefix"]),
         infix_comparators=dict(comparators["infix"]),
         cue_res=cue_res,
+        plan_defers=frozenset(cues["achievement"].get("plan_defers", [])),
+        fiscal_re=re.compile(_alternation(cues["instrument"]["fiscal_subjects"])),
         future_markers=tuple(cues["estimate"]["future_markers"]),
         weak_re=re.compile(_alternation(cues["weak"]["words"])),
         baseline_before=re.compile(data["baseline"]["before"]),
         baseline_after=re.compile(data["baseline"]["after"]),
         heading_re=re.compile(sections["heading"]),
         review_heading_re=re.compile(sections["review_heading"]),
+        review_heading_weak_re=re.compile(sections["review_heading_weak"]),
         notes_heading_re=re.compile(sections["notes_heading"]),
         review_openers=tuple(re.compile(p) for p in sections["review_openers"]),
         plan_openers=tuple(re.compile(p) for p in sections["plan_openers"]),
+        period_opener=re.compile(sections["period_opener"]),
         notes_openers=tuple(re.compile(p) for p in sections["notes_openers"]),
         this_year=tuple(deadline["this_year"]),
         next_year=tuple(deadline["next_year"]),
@@ -230,37 +238,81 @@ def _heading_year(heading: str, rules: Rules) -> int | None:
     return None
 
 
-def _opener_state(sentence: str, rules: Rules, doc_year: int | None) -> SectionState | None:
-    """Section switch by a paragraph opener (`过去一年，`, `2025年是…`, `今年经济社会…`)."""
+def _period_state(
+    sentence: str, rules: Rules, doc_year: int | None
+) -> tuple[SectionState, int | None] | None:
+    """`“十四五”时期是…` plans for 2025 in a 2021 report but reviews it in a 2026 one."""
+    m = rules.period_opener.match(sentence)
+    year = rules.plan_periods.get(m.group(1)) if m else None
+    if year is None or doc_year is None:
+        return None
+    return ("plan", year) if year >= doc_year else ("review", None)
+
+
+def _opener_state(
+    sentence: str, rules: Rules, doc_year: int | None
+) -> tuple[SectionState, int | None] | None:
+    """Section and plan year opened by a paragraph opener (`过去一年，`, `今年经济社会…`).
+
+    A plan opener speaks of the document's own year, so its targets get that deadline.
+    """
     if any(p.search(sentence) for p in rules.notes_openers):
-        return "notes"
+        return "notes", None
+    period = _period_state(sentence, rules, doc_year)
+    if period:
+        return period
     if any(p.search(sentence) for p in rules.review_openers):
-        return "review"
+        return "review", None
     if any(p.search(sentence) for p in rules.plan_openers):
-        return "plan"
+        return "plan", doc_year
     m = re.match(r"\s*(?:各位代表[，,：:]\s*)?((?:19|20)\d{2})年是", sentence)
     if m and doc_year:
-        return "plan" if int(m.group(1)) >= doc_year else "review"
+        year = int(m.group(1))
+        return ("plan", year) if year >= doc_year else ("review", None)
+    return None
+
+
+def _heading_text(sentence: str, rules: Rules) -> str | None:
+    """A heading at the start of a sentence, also when a one-line text runs it into the
+    paragraph after a space (`一、2023年工作回顾 过去一年，…`)."""
+    if not rules.heading_re.match(sentence):
+        return None
+    if len(sentence) <= 40:
+        return sentence
+    head = sentence.split(maxsplit=1)[0]
+    return head if len(head) < len(sentence) and len(head) <= 40 else None
+
+
+def _heading_section(heading: str, current: _Section, rules: Rules) -> _Section | None:
+    """The section a numbered heading opens, or None for a heading that opens none."""
+    year = _heading_year(heading, rules)
+    if rules.notes_heading_re.search(heading):
+        return _Section("notes", heading[:16], None)
+    # In a dated plan (`二、2025年工作安排`) a sub-heading's `成效` is an aim, not a review.
+    dated_plan = current.state == "plan" and current.year is not None
+    weak_review = not dated_plan and rules.review_heading_weak_re.search(heading)
+    if rules.review_heading_re.search(heading) or weak_review:
+        return _Section("review", heading[:16], year)
+    if re.match(r"\s*[一二三四五六七八九十]+[、.．]", heading):
+        if year is None and current.state == "plan":
+            year = current.year  # a numbered list inside the plan keeps the plan's year
+        return _Section("plan", heading[:16], year)
     return None
 
 
 def _section_of(sentence: str, current: _Section, rules: Rules, doc_year: int | None) -> _Section:
     """The section a sentence opens, or the current one if it opens none."""
     stripped = sentence.strip()
-    if rules.heading_re.match(stripped) and len(stripped) <= 40:
-        year = _heading_year(stripped, rules)
-        if rules.notes_heading_re.search(stripped):
-            return _Section("notes", stripped[:16], None)
-        if rules.review_heading_re.search(stripped):
-            return _Section("review", stripped[:16], year)
-        if re.match(r"\s*[一二三四五六七八九十]+[、.．]", stripped):
-            if year is None and current.state == "plan":
-                year = current.year  # a numbered list inside the plan keeps the plan's year
-            return _Section("plan", stripped[:16], year)
-    state = _opener_state(stripped, rules, doc_year)
-    if state is None or state == current.state:
+    heading = _heading_text(stripped, rules)
+    opened_by_heading = heading and _heading_section(heading, current, rules)
+    if opened_by_heading:
+        return opened_by_heading
+    opened = _opener_state(stripped, rules, doc_year)
+    if opened is None or opened == (current.state, current.year):
         return current
-    return _Section(state, stripped[:8], None)
+    if opened[0] == current.state and opened[1] is None:
+        return current
+    return _Section(opened[0], stripped[:8], opened[1])
 
 
 def _sections(
@@ -459,15 +511,35 @@ def _resolve_estimate(cue: _Cue, norm: str, q: _Quantity, rules: Rules) -> tuple
     return "achievement", cue.text
 
 
-def _decide(cue: _Cue, norm: str, q: _Quantity, rules: Rules) -> tuple[Kind, str]:
+def _decide(
+    cue: _Cue, norm: str, q: _Quantity, clause_lo: int, section: _Section, rules: Rules
+) -> tuple[Kind, str]:
     if cue.kind == "estimate":
         return _resolve_estimate(cue, norm, q, rules)
+    if cue.kind == "section":
+        kind, marker = _section_kind(norm, q, clause_lo, section, rules)
+        return kind, f"{cue.text}{marker}"
+    if cue.kind == "achievement" and section.state == "plan" and cue.text in rules.plan_defers:
+        return "target", f"{cue.text}〔部署〕"
     return cue.kind, cue.text  # type: ignore[return-value]
+
+
+def _carries(cue: _Cue, q: _Quantity, section: _Section) -> bool:
+    """Whether a cue of an earlier clause still speaks for this number.
+
+    An instrument word carries only to money (`设立专项资金，首期安排50亿元`), not to what the
+    money brought about (`发放补贴48.3亿元，带动消费增长40.9%`); a review narrates past plans
+    (`打造绿色低碳供应链，新能源汽车新上牌26.5万辆`), so a target word there does not turn
+    later results into targets.
+    """
+    if cue.kind == "instrument":
+        return q.unit in ("元", "美元")  # `设立专项资金，首期安排50亿元`
+    return not (cue.kind == "target" and section.state == "review")
 
 
 def _is_baseline(norm: str, q: _Quantity, rules: Rules) -> bool:
     """`从18个月缩短至12个月`: 18个月 is where we start from."""
-    before = norm[max(0, q.start - 1) : q.start]
+    before = norm[max(0, q.start - 12) : q.start]
     return bool(rules.baseline_before.search(before)) and bool(
         rules.baseline_after.search(norm[q.end : q.end + 8])
     )
@@ -486,15 +558,15 @@ def _classify(
         return "other", "从…至 (起点)"
     before_same = [c for c in cues if clause_lo <= c.start and c.end <= q.start]
     if before_same:
-        return _decide(before_same[-1], norm, q, rules)
+        return _decide(before_same[-1], norm, q, clause_lo, section, rules)
     clause_hi = _clause_end(norm, q.end)
     after_same = [c for c in cues if c.start >= q.end and c.end <= clause_hi]
     instrument_after = [c for c in after_same if c.kind == "instrument"]
     if instrument_after:
         return "instrument", instrument_after[0].text
     earlier = [c for c in cues if c.end <= clause_lo]
-    if earlier:
-        kind, cue = _decide(earlier[-1], norm, q, rules)
+    if earlier and _carries(earlier[-1], q, section):
+        kind, cue = _decide(earlier[-1], norm, q, clause_lo, section, rules)
         if not q.scale or kind in ("target", "forecast"):
             return kind, cue
     if q.scale:
@@ -503,6 +575,19 @@ def _classify(
     if later_instrument and _is_condition(norm, q, clause_lo):
         return "instrument", later_instrument[0].text
     return _section_kind(norm, q, clause_lo, section, rules)
+
+
+def _fiscal(
+    norm: str, q: _Quantity, bounds: list[int], clause_lo: int, rules: Rules
+) -> tuple[Kind, str]:
+    """A planned deficit, bond quota or budget is money the government puts up, not a target
+    (`赤字率拟按3%安排`, `拟发行特别国债5000亿元`, `…，比上年增加3000亿元`): the fiscal word
+    stands in the number's clause or the one before it."""
+    if q.kind != "target":
+        return q.kind, q.cue
+    lo = max((b for b in bounds if b < clause_lo), default=clause_lo)
+    found = list(rules.fiscal_re.finditer(norm, lo, q.start))
+    return ("instrument", found[-1].group(0)) if found else (q.kind, q.cue)
 
 
 def _is_condition(norm: str, q: _Quantity, clause_lo: int) -> bool:
@@ -557,7 +642,9 @@ def _year_mentions(
                 if kind == "achievement" and word == "全年":
                     continue  # a review's 全年 is the reviewed year, not the document's
                 found += [
-                    (lo + m.start(), year) for m in re.finditer(re.escape(word) + "(?!以来)", chunk)
+                    (lo + m.start(), year)
+                    for m in re.finditer(re.escape(word) + "(?!以来)", chunk)
+                    if chunk[max(0, m.start() - 1) : m.start()] not in rules.year_baseline_before
                 ]
     return sorted(found)
 
@@ -791,6 +878,7 @@ def _sentence_records(
         if q.comparator == "=" and prefix:
             q.comparator = prefix
         q.kind, q.cue = _classify(norm, q, cues, clause_lo, section, rules)
+        q.kind, q.cue = _fiscal(norm, q, bounds, clause_lo, rules)
         q.family = _family(norm, q, clause_lo, rules)
         q.deadline = _deadline(norm, q, sentence, section, rules, doc_year)
         records.append(_record(text, q, sentence_text, doc_year))
