@@ -86,9 +86,7 @@ def add_filter_options(parser: argparse.ArgumentParser) -> None:
 
 @command("ingest")
 def cmd_ingest(args: argparse.Namespace, store: Store) -> int:
-    outcomes = corpus.ingest_paths(
-        store, [Path(p) for p in args.paths], token_counter=corpus.default_token_counter(store)
-    )
+    outcomes = corpus.ingest_paths(store, [Path(p) for p in args.paths])
     frame = pd.DataFrame(
         [(o.source, o.status, o.doc_id, o.reason) for o in outcomes],
         columns=["source", "status", "doc_id", "reason"],
@@ -123,27 +121,11 @@ def cmd_set(args: argparse.Namespace, store: Store) -> int:
     return 0
 
 
-TARGET_CLI_COLUMNS: Final = (
-    "doc_id",
-    "source",
-    "province",
-    "city",
-    "year",
-    "deadline",
-    "horizon",
-    "metric",
-    "family",
-    "value",
-    "value_high",
-    "unit",
-    "comparator",
-    "kind",
-    "scale",
-    "raw",
-    "sentence",
-    "start",
-    "end",
-)
+def _target_cli_columns() -> list[str]:
+    """The documented `targets` columns: document keys, then every record field but `cue`."""
+    from analysis.targets import CORPUS_KEY_COLUMNS, TARGET_COLUMNS
+
+    return [*CORPUS_KEY_COLUMNS, *(c for c in TARGET_COLUMNS if c != "cue")]
 
 
 @command("targets")
@@ -157,7 +139,59 @@ def cmd_targets(args: argparse.Namespace, store: Store) -> int:
         kinds=tuple(args.kind or ()),
         families=tuple(args.family or ()),
     )
-    emit(quantities[list(TARGET_CLI_COLUMNS)], args.format)
+    emit(quantities[_target_cli_columns()], args.format)
+    return 0
+
+
+def _selection(args: argparse.Namespace, store: Store) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Documents in the filters and their stored token counts."""
+    docs = apply_filters(store.documents(), filters_from_args(args))
+    counts = store.token_counts()
+    return docs, counts[counts["doc_id"].isin(docs["doc_id"])]
+
+
+def _stopwords(store: Store) -> set[str]:
+    from analysis.segmentation import stopword_set
+
+    return stopword_set(user=store.user_words("stopword"))
+
+
+@command("keywords")
+def cmd_keywords(args: argparse.Namespace, store: Store) -> int:
+    from analysis.keywords import keyword_frequencies
+
+    docs, counts = _selection(args, store)
+    table = keyword_frequencies(counts, docs, stopwords=_stopwords(store), by=args.by, top=args.top)
+    emit(table, args.format)
+    return 0
+
+
+@command("distinctive")
+def cmd_distinctive(args: argparse.Namespace, store: Store) -> int:
+    from analysis.keywords import distinctive_terms
+
+    docs, counts = _selection(args, store)
+    table = distinctive_terms(counts, docs, by=args.by, stopwords=_stopwords(store), top=args.top)
+    emit(table, args.format)
+    return 0
+
+
+@command("kwic")
+def cmd_kwic(args: argparse.Namespace, store: Store) -> int:
+    from analysis.keywords import keyword_in_context
+
+    selected = apply_filters(store.corpus(), filters_from_args(args))
+    table = keyword_in_context(selected, args.term, width=args.width)
+    emit(
+        table[["doc_id", "source", "province", "city", "year", "left", "term", "right"]],
+        args.format,
+    )
+    return 0
+
+
+@command("segment")
+def cmd_segment(args: argparse.Namespace, store: Store) -> int:
+    sys.stdout.write(" ".join(corpus.segmenter_for(store).cut(args.text)) + "\n")
     return 0
 
 
@@ -194,13 +228,21 @@ def build_parser() -> argparse.ArgumentParser:
         action="append",
         help="vehicles, money, share, growth_rate, infrastructure, people ...（可重复）",
     )
-    for extend in EXTENSIONS:
-        extend(sub, common)
+    p = sub.add_parser("keywords", parents=[common], help="词频：term, count, per_10k, docs")
+    add_filter_options(p)
+    p.add_argument("--by", choices=["region", "year", "doc"], default=None)
+    p.add_argument("--top", type=int, default=30)
+    p = sub.add_parser("distinctive", parents=[common], help="区分性词语（加权对数几率 z 值）")
+    add_filter_options(p)
+    p.add_argument("--by", choices=["region", "year", "doc_type"], required=True)
+    p.add_argument("--top", type=int, default=20)
+    p = sub.add_parser("kwic", parents=[common], help="关键词上下文")
+    add_filter_options(p)
+    p.add_argument("term")
+    p.add_argument("--width", type=int, default=20)
+    p = sub.add_parser("segment", parents=[common], help="分词：输出以空格分隔的词")
+    p.add_argument("text")
     return parser
-
-
-# Later layers (keywords, targets) register their sub-commands here.
-EXTENSIONS: list[Callable[[argparse._SubParsersAction, argparse.ArgumentParser], None]] = []
 
 
 def main(argv: list[str] | None = None) -> int:
