@@ -913,8 +913,9 @@ def extract_quantities(text: str, *, doc_year: int | None = None) -> pd.DataFram
     Placeholders (`XX亿元`), dates, ordinals and codes yield nothing.
 
     >>> df = extract_quantities("到2025年底，力争本地配套率达到80%以上。", doc_year=2024)
-    >>> df.loc[0, ["metric", "value", "unit", "comparator", "deadline", "kind", "cue"]].tolist()
-    ['本地配套率', 80.0, '%', '>=', 2025, 'target', '力争']
+    >>> row = df.iloc[0]
+    >>> row.metric, float(row.value), row.unit, row.comparator, int(row.deadline), row.kind, row.cue
+    ('本地配套率', 80.0, '%', '>=', 2025, 'target', '力争')
     """
     if not isinstance(text, str):
         raise TypeError(f"text must be a str, got {type(text).__name__}")
