@@ -13,7 +13,7 @@ from typing import Final
 from analysis.types import Span
 
 # Two or more X/x/×/Ｘ (a lone "X" is a real letter: "X光", "Model X"), or a run of ○/□/■/＊.
-_MASK_RUN: Final = r"(?:[XxＸｘ×]{2,}|[○□■◯〇＊*]{2,})"
+_MASK_RUN: Final = r"(?:[XxＸｘ×]{2,}|[○□■◯＊*]{2,})"
 # One mask character glued to CJK or digits: "*汽车", "*市", "N*9031", "X市", "×区".
 # "×" between digits is multiplication ("7×24小时"), so it only masks at a word start ("×区").
 _MASK_GLUED: Final = (
