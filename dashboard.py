@@ -15,7 +15,9 @@ st.set_page_config(
 PAGES = [
     st.Page("pages/overview.py", title="概览", icon=":material/dashboard:", default=True),
     st.Page("pages/document.py", title="文档", icon=":material/article:"),
+    st.Page("pages/keywords.py", title="关键词", icon=":material/key:"),
     st.Page("pages/targets.py", title="目标", icon=":material/flag:"),
+    st.Page("pages/dictionary.py", title="分词与词典", icon=":material/spellcheck:"),
     st.Page("pages/upload.py", title="导入文档", icon=":material/upload_file:"),
 ]
 

@@ -20,12 +20,14 @@ import pandas as pd
 from analysis import cleaning, metadata
 from analysis.errors import RejectedFile
 from analysis.loading import LoadedDocument, expand_paths, read_path
+from analysis.segmentation import Segmenter, corpus_token_counts, token_counts
 from analysis.store import Store, StoredDocument
 
 SEEDS_DIR: Final = Path(__file__).resolve().parent.parent / "seeds"
 SEED_METADATA: Final = "metadata.csv"
 # Modules whose output is stored; editing one of them (or its data) reprocesses the store.
 _PIPELINE_MODULES: Final = ("cleaning", "metadata", "gazetteer", "redaction", "segmentation")
+_PIPELINE_DATA: Final = ("domain_dict.txt",)
 
 Status = Literal["added", "skipped", "rejected", "updated"]
 Progress = Callable[[int, int], None]
@@ -49,8 +51,8 @@ def pipeline_version() -> str:
         module = package / f"{name}.py"
         if module.exists():
             digest.update(module.read_bytes())
-    for data in sorted((package / "data").glob("*")):
-        digest.update(data.read_bytes())
+    for data in _PIPELINE_DATA:
+        digest.update((package / "data" / data).read_bytes())
     return digest.hexdigest()[:12]
 
 
@@ -91,7 +93,6 @@ def ingest_paths(
     paths: Iterable[Path],
     *,
     overrides: dict[str, dict[str, tuple[str, str]]] | None = None,
-    token_counter: Callable[[str, str], pd.DataFrame] | None = None,
     progress: Progress | None = None,
 ) -> list[IngestOutcome]:
     """Ingest files and folders; bad files are reported, the rest goes in as one transaction."""
@@ -102,21 +103,14 @@ def ingest_paths(
             loaded.extend(read_path(path))
         except RejectedFile as exc:
             outcomes.append(IngestOutcome(exc.source, "rejected", reason=exc.message))
-    documents, more = _process_new(
-        store, loaded, overrides=overrides or {}, token_counter=token_counter, progress=progress
-    )
+    documents, more = _process_new(store, loaded, overrides=overrides or {}, progress=progress)
     store.write(documents)
     return outcomes + more
 
 
-def ingest_loaded(
-    store: Store,
-    loaded: Sequence[LoadedDocument],
-    *,
-    token_counter: Callable[[str, str], pd.DataFrame] | None = None,
-) -> list[IngestOutcome]:
+def ingest_loaded(store: Store, loaded: Sequence[LoadedDocument]) -> list[IngestOutcome]:
     """Ingest documents already read (e.g. from an upload)."""
-    documents, outcomes = _process_new(store, loaded, overrides={}, token_counter=token_counter)
+    documents, outcomes = _process_new(store, loaded, overrides={})
     store.write(documents)
     return outcomes
 
@@ -126,10 +120,10 @@ def _process_new(
     loaded: Sequence[LoadedDocument],
     *,
     overrides: dict[str, dict[str, tuple[str, str]]],
-    token_counter: Callable[[str, str], pd.DataFrame] | None,
     progress: Progress | None = None,
 ) -> tuple[list[StoredDocument], list[IngestOutcome]]:
     known = store.known_hashes()
+    token_counter = token_counter_for(store)
     seen: set[str] = set()
     documents: list[StoredDocument] = []
     outcomes: list[IngestOutcome] = []
@@ -175,7 +169,6 @@ def open_corpus(
     path: Path | str | None = None,
     *,
     seeds_dir: Path = SEEDS_DIR,
-    token_counter: Callable[[str, str], pd.DataFrame] | None = None,
     progress: Progress | None = None,
 ) -> Store:
     """The store at `path`, seeded on first use and brought up to the current pipeline.
@@ -190,25 +183,20 @@ def open_corpus(
             store,
             seed_files(seeds_dir),
             overrides=read_seed_metadata(seeds_dir),
-            token_counter=token_counter,
             progress=progress,
         )
         store.set_meta("seeded", "1")
-    refresh(store, token_counter=token_counter, progress=progress)
+    refresh(store, progress=progress)
     return store
 
 
-def refresh(
-    store: Store,
-    *,
-    token_counter: Callable[[str, str], pd.DataFrame] | None = None,
-    progress: Progress | None = None,
-) -> int:
+def refresh(store: Store, *, progress: Progress | None = None) -> int:
     """Reprocess documents stored by an older pipeline; returns how many."""
     stale = [sha for sha, version in store.known_hashes().items() if version != pipeline_version()]
     if not stale:
         return 0
     docs = store.raw_documents(stale)
+    token_counter = token_counter_for(store)
     processed = []
     for i, doc in enumerate(docs):
         if progress:
@@ -218,6 +206,24 @@ def refresh(
     return len(processed)
 
 
-def default_token_counter(store: Store | None) -> Callable[[str, str], pd.DataFrame] | None:
-    """The token counter ingest uses (segmentation arrives with the keywords layer)."""
-    return None
+@lru_cache(maxsize=8)
+def _segmenter(user_words: tuple[str, ...]) -> Segmenter:
+    return Segmenter(user_words=user_words)
+
+
+def segmenter_for(store: Store) -> Segmenter:
+    """The segmenter every stored count comes from: domain dictionary plus the user's words."""
+    return _segmenter(tuple(store.user_words("word")))
+
+
+def token_counter_for(store: Store) -> Callable[[str, str], pd.DataFrame]:
+    segmenter = segmenter_for(store)
+    return lambda doc_id, text: token_counts(doc_id, text, segmenter)
+
+
+def resegment(store: Store, *, progress: Progress | None = None, workers: int = 1) -> int:
+    """Recount every document's tokens after the user's dictionary changed; all or nothing."""
+    texts = store.corpus()[["doc_id", "text"]]
+    counts = corpus_token_counts(texts, segmenter_for(store), progress, workers=workers)
+    store.replace_token_counts(counts)
+    return len(texts)

@@ -132,3 +132,70 @@ def target_timeline_figure(points: pd.DataFrame) -> go.Figure:
     figure.update_xaxes(dtick=1, tickformat="d", title_text="期限（年）", row=len(families), col=1)
     figure.update_layout(height=max(320, 260 * len(families)), hovermode="closest")
     return _styled(figure, title="目标时间线（横线从文档年份延伸到目标期限）")
+
+
+def top_terms_figure(frequencies: pd.DataFrame, *, top: int = 30) -> go.Figure:
+    """Horizontal bars of the most frequent terms, largest on top.
+
+    `frequencies` is `keywords.keyword_frequencies` output without grouping.
+    """
+    data = frequencies.nlargest(top, "count").iloc[::-1]
+    figure = px.bar(
+        data,
+        x="count",
+        y="term",
+        orientation="h",
+        hover_data={"per_10k": ":.1f", "docs": True},
+        labels={"count": "词频", "term": "", "per_10k": "每万字", "docs": "文档数"},
+    )
+    figure.update_layout(height=max(360, 22 * len(data) + 80))
+    return _styled(figure, title=f"高频词 Top {len(data)}")
+
+
+def distinctive_terms_figure(table: pd.DataFrame, *, group: str, other: str) -> go.Figure:
+    """Diverging bars: terms of `group` to the right, terms of `other` (if compared) to the left.
+
+    `table` is `keywords.distinctive_terms` output; rows of the other group are drawn with
+    their z negated so both sides share one axis.
+    """
+    data = table.assign(
+        signed=[z if g == group else -z for g, z in zip(table["group"], table["z"], strict=True)],
+        side=[group if g == group else other for g in table["group"]],
+    ).sort_values("signed")
+    figure = px.bar(
+        data,
+        x="signed",
+        y="term",
+        color="side",
+        orientation="h",
+        hover_data={"count": True, "count_other": True, "side": False, "signed": ":.2f"},
+        labels={
+            "signed": "z 值（加权对数几率）",
+            "term": "",
+            "count": "本组词频",
+            "count_other": "对照词频",
+        },
+        color_discrete_sequence=["#c0392b", "#2c7fb8"],
+        category_orders={"side": [group, other]},
+    )
+    figure.add_vline(x=0, line_width=1, line_color="#555")
+    figure.update_layout(height=max(360, 22 * len(data) + 80))
+    return _styled(figure, title=f"区分性词语：{group} 对 {other}")
+
+
+def term_trends_figure(trends: pd.DataFrame) -> go.Figure:
+    """Per-10k frequency of chosen terms by year; one line per term (and region)."""
+    data = trends.assign(series=trends["term"])
+    if data["region"].nunique() > 1:
+        data["series"] = data["term"] + " · " + data["region"]
+    figure = px.line(
+        data.sort_values("year"),
+        x="year",
+        y="per_10k",
+        color="series",
+        markers=True,
+        hover_data={"count": True},
+        labels={"year": "年份", "per_10k": "每万字出现次数", "series": "", "count": "词频"},
+    )
+    figure.update_xaxes(type="category", categoryorder="category ascending")
+    return _styled(figure, title="词语趋势")

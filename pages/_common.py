@@ -7,6 +7,7 @@ Pages stay thin: they read `current_filters()`, call `analysis`, and draw with
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -37,7 +38,7 @@ COLUMN_LABELS: dict[str, str] = {
 @st.cache_resource(show_spinner="正在打开文档库…")
 def get_store() -> Store:
     """The corpus store, seeded on first run; one per server process."""
-    return corpus.open_corpus(None, token_counter=corpus.default_token_counter(None))
+    return corpus.open_corpus(None)
 
 
 def store_version() -> str:
@@ -136,8 +137,12 @@ def show_table(
     height: int | None = None,
     key: str | None = None,
     selectable: bool = False,
+    on_select: Callable[[str], None] | None = None,
 ) -> object:
-    """A table with CSV and XLSX downloads beside it; returns the selection event if asked."""
+    """A table with CSV and XLSX downloads beside it; returns the selection event if asked.
+
+    `on_select(key)` runs when a row is selected, before the rerun (e.g. to open a term).
+    """
     labels = {c: COLUMN_LABELS[c] for c in frame.columns if c in COLUMN_LABELS}
     config = {c: st.column_config.Column(label) for c, label in labels.items()}
     config.update(column_config or {})
@@ -148,7 +153,7 @@ def show_table(
         column_config=config,
         height=height or "auto",
         key=key,
-        on_select="rerun" if selectable else "ignore",
+        on_select=_selection_mode(key, selectable, on_select),
         selection_mode="single-row",
     )
     slug = _slug(name)
@@ -172,9 +177,29 @@ def show_table(
     return event
 
 
-def show_figure(figure: go.Figure, name: str) -> None:
-    """A chart with HTML, PNG and SVG downloads; says what is missing when images can't be made."""
-    st.plotly_chart(figure, width="stretch", key=f"chart-{_slug(name)}")
+def _selection_mode(
+    key: str | None, selectable: bool, on_select: Callable[[str], None] | None
+) -> str | Callable[[], None]:
+    if on_select is not None and key is not None:
+        return lambda: on_select(key)
+    return "rerun" if selectable else "ignore"
+
+
+def show_figure(
+    figure: go.Figure, name: str, *, on_select: Callable[[str], None] | None = None
+) -> None:
+    """A chart with HTML, PNG and SVG downloads; says what is missing when images can't be made.
+
+    `on_select(key)` runs when the user clicks a point or bar.
+    """
+    key = f"chart-{_slug(name)}"
+    st.plotly_chart(
+        figure,
+        width="stretch",
+        key=key,
+        on_select=_selection_mode(key, False, on_select),
+        selection_mode="points",
+    )
     slug = _slug(name)
     cols = st.columns([1, 1, 1, 5])
     cols[0].download_button(
@@ -233,4 +258,28 @@ def escape_markdown(text: str) -> str:
 
 def highlighted(before: str, span: str, after: str) -> str:
     """Markdown for a passage with `span` marked, all document text escaped."""
-    return f"{escape_markdown(before)}:orange-background[**{escape_markdown(span)}**]{escape_markdown(after)}"
+    marked = f":orange-background[**{escape_markdown(span)}**]"
+    return f"{escape_markdown(before)}{marked}{escape_markdown(after)}"
+
+
+@st.cache_data(show_spinner=False)
+def _token_counts(version: str) -> pd.DataFrame:
+    return get_store().token_counts()
+
+
+def selected_counts(docs: pd.DataFrame) -> pd.DataFrame:
+    """Stored token counts of the documents in `docs`."""
+    counts = _token_counts(store_version())
+    return counts[counts["doc_id"].isin(docs["doc_id"])]
+
+
+def current_stopwords() -> set[str]:
+    """Stopwords under the Keywords page switches, plus the user's own list."""
+    from analysis.segmentation import stopword_set
+
+    state = st.session_state
+    return stopword_set(
+        general=state.get("sw_g", True),
+        officialese=state.get("sw_o", True),
+        user=get_store().user_words("stopword"),
+    )

@@ -37,9 +37,7 @@ if files and st.button("导入", type="primary"):
             outcomes.append(corpus.IngestOutcome(exc.source, "rejected", reason=exc.message))
     store = get_store()
     with st.spinner("正在清洗、识别元数据并分词…"):
-        outcomes += corpus.ingest_loaded(
-            store, loaded, token_counter=corpus.default_token_counter(store)
-        )
+        outcomes += corpus.ingest_loaded(store, loaded)
     report = pd.DataFrame(
         [(o.source, STATUS_LABELS[o.status], o.doc_id, o.reason) for o in outcomes],
         columns=["文件", "结果", "编号", "说明"],

@@ -128,6 +128,26 @@ def test_document_page_shows_text_and_evidence(server: str, page) -> None:
     page.screenshot(path=str(SHOTS / "document.png"), full_page=True)
 
 
+def test_keywords_page_draws_a_chinese_word_cloud(server: str, page) -> None:
+    page.goto(f"{server}/keywords")
+    _wait_for_app(page, "高频词")
+    page.get_by_role("tab", name="词云").click()
+    image = page.locator('[data-testid="stImage"] img').first
+    image.wait_for(timeout=60_000)
+    assert image.evaluate("img => img.naturalWidth") >= 1000
+    page.screenshot(path=str(SHOTS / "keywords_wordcloud.png"), full_page=True)
+    page.get_by_role("tab", name="词频").click()
+    time.sleep(1)
+    page.screenshot(path=str(SHOTS / "keywords.png"), full_page=True)
+
+
+def test_targets_page_draws_the_timeline(server: str, page) -> None:
+    page.goto(f"{server}/targets?prov=%E5%AE%89%E5%BE%BD%E7%9C%81")  # 安徽省
+    _wait_for_app(page, "目标时间线")
+    assert page.locator(".js-plotly-plot .scatterlayer .point").count() >= 10
+    page.screenshot(path=str(SHOTS / "targets.png"), full_page=True)
+
+
 def test_screenshots_are_not_blank() -> None:
     shot = SHOTS / "overview.png"
     if not shot.exists():

@@ -141,3 +141,57 @@ def test_targets_page_summary_counts_targets() -> None:
     at.switch_page("pages/targets.py").run()
     assert not at.exception, at.exception
     assert int(at.metric[0].value) >= 10  # the 2025 speech sets more than ten dated targets
+
+
+def frequency_table(at: AppTest):
+    return next(df.value for df in at.dataframe if list(df.value.columns)[:2] == ["group", "term"])
+
+
+def test_keywords_page_follows_the_region_filter() -> None:
+    at = app()
+    at.switch_page("pages/keywords.py").run()
+    everything = frequency_table(at)
+    at = app()
+    at.query_params["prov"] = "湖北省"
+    at.run()
+    at.switch_page("pages/keywords.py").run()
+    assert not at.exception, at.exception
+    wuhan = frequency_table(at)
+    assert wuhan["term"].tolist() != everything["term"].tolist()
+    assert "世界车谷" in set(wuhan["term"])
+    assert not at.warning, [w.value for w in at.warning]  # the word cloud found a CJK font
+    assert at.image, "no word cloud drawn"
+
+
+def test_keyword_in_context_from_the_url() -> None:
+    at = app()
+    at.query_params["term"] = "换电站"
+    at.run()
+    at.switch_page("pages/keywords.py").run()
+    assert not at.exception, at.exception
+    kwic = next(df.value for df in at.dataframe if "left" in df.value.columns)
+    assert len(kwic) == 3
+    assert set(kwic["source"].str[:3]) == {"001"}
+
+
+def test_user_word_changes_segmentation_everywhere() -> None:
+    from pages._common import get_store
+
+    at = app()
+    at.switch_page("pages/dictionary.py").run()
+    at.text_area(key="insp").input("推进氢能重卡走廊建设").run()
+    assert "氢能重卡走廊" not in at.code[0].value.split(" / ")
+    at.text_area(key="uw").input("氢能重卡走廊")
+    at.button[0].click().run()
+    assert not at.exception, at.exception
+    assert any("已保存" in s.value for s in at.success)
+    at = app()
+    at.switch_page("pages/dictionary.py").run()
+    at.text_area(key="insp").input("推进氢能重卡走廊建设").run()
+    assert "氢能重卡走廊" in at.code[0].value.split(" / ")
+    # restore the shared store for other tests
+    from analysis import corpus
+
+    store = get_store()
+    store.set_user_words("word", [])
+    corpus.resegment(store)

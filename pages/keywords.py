@@ -1,0 +1,206 @@
+"""Keywords: frequencies, word cloud, distinctive terms, trends, keyword in context."""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+import streamlit as st
+
+from analysis.errors import PolicyLensError
+from analysis.figures import distinctive_terms_figure, term_trends_figure, top_terms_figure
+from analysis.keywords import (
+    distinctive_terms,
+    document_keywords,
+    group_labels,
+    keyword_frequencies,
+    keyword_in_context,
+    term_trends,
+    wordcloud_image,
+)
+from pages._common import (
+    current_stopwords,
+    no_documents_hint,
+    selected_corpus,
+    selected_counts,
+    selected_documents,
+    show_figure,
+    show_table,
+)
+
+TABS = ["词频", "词云", "区分性词语", "趋势", "关键词上下文", "文档关键词"]
+GROUPINGS = {"region": "地区", "year": "年份", "doc_type": "文档类型"}
+REST = "其余全部"
+
+
+def open_in_context(term: str) -> None:
+    """Make `term` the keyword-in-context term and switch to that tab (a click leads there)."""
+    st.session_state["term"] = term
+    st.session_state["kwtab"] = "关键词上下文"
+
+
+def on_table_select(table_key: str, terms: list[str]) -> None:
+    rows = st.session_state[table_key].selection.rows
+    if rows:
+        open_in_context(terms[rows[0]])
+
+
+def on_chart_select(chart_key: str) -> None:
+    points = st.session_state[chart_key].selection.points
+    if points:
+        open_in_context(str(points[0]["y"]))
+
+
+@st.cache_data(show_spinner="正在生成词云…", max_entries=16)
+def cloud_png(frequencies: pd.DataFrame) -> bytes:
+    buffer = io.BytesIO()
+    wordcloud_image(frequencies, width=1200, height=600).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+st.title("关键词")
+docs = selected_documents()
+if docs.empty:
+    no_documents_hint()
+    st.stop()
+
+c1, c2, c3 = st.columns([2, 2, 3])
+c1.toggle("过滤通用停用词", True, key="sw_g", bind="query-params")
+c2.toggle("过滤公文套话（进一步、加快…）", True, key="sw_o", bind="query-params")
+top = c3.slider("显示词数", 10, 100, 30, step=5, key="top", bind="query-params")
+counts, stopwords = selected_counts(docs), current_stopwords()
+frequencies = keyword_frequencies(counts, docs, stopwords=stopwords)
+if frequencies.empty:
+    st.info("当前选择的文档中没有可统计的词。")
+    st.stop()
+
+freq_tab, cloud_tab, dist_tab, trend_tab, kwic_tab, doc_tab = st.tabs(
+    TABS, key="kwtab", bind="query-params"
+)
+with freq_tab:
+    show_figure(top_terms_figure(frequencies, top=top), "高频词", on_select=on_chart_select)
+    by = st.segmented_control(
+        "分组",
+        ["region", "year", "doc"],
+        format_func={"region": "地区", "year": "年份", "doc": "文档"}.get,
+        key="by",
+        bind="query-params",
+    )
+    table = keyword_frequencies(counts, docs, stopwords=stopwords, by=by, top=top)
+    st.caption("选中一行即可查看该词的上下文。")
+    show_table(
+        table,
+        "词频",
+        selectable=True,
+        key="freq_table",
+        on_select=lambda key: on_table_select(key, table["term"].tolist()),
+        column_config={
+            "group": "分组",
+            "term": "词语",
+            "count": "词频",
+            "per_10k": st.column_config.NumberColumn("每万字", format="%.1f"),
+            "docs": "文档数",
+        },
+    )
+
+with cloud_tab:
+    try:
+        png = cloud_png(frequencies.head(200))
+    except PolicyLensError as exc:
+        st.warning(str(exc))
+    else:
+        st.image(png, width="stretch")
+        st.download_button("PNG", png, "词云.png", "image/png", icon=":material/download:")
+
+with dist_tab:
+    d1, d2, d3 = st.columns(3)
+    dby = d1.selectbox(
+        "比较维度", list(GROUPINGS), format_func=GROUPINGS.get, key="dby", bind="query-params"
+    )
+    groups = sorted(group_labels(docs, dby).unique())
+    if len(groups) < 2:
+        st.info(f"当前选择只有一个{GROUPINGS[dby]}，无法比较。请放宽筛选条件。")
+    else:
+        group = d2.selectbox("组", groups, key="dgrp")
+        other = d3.selectbox("对照", [REST, *[g for g in groups if g != group]], key="doth")
+        versus = None if other == REST else other
+        table = distinctive_terms(
+            counts,
+            docs,
+            by=dby,
+            group=group,
+            other=versus,
+            stopwords=stopwords,
+            top=top // 2 if versus else top,
+        )
+        show_figure(
+            distinctive_terms_figure(table, group=group, other=other),
+            "区分性词语",
+            on_select=on_chart_select,
+        )
+        show_table(
+            table,
+            "区分性词语",
+            column_config={
+                "group": "组",
+                "term": "词语",
+                "z": st.column_config.NumberColumn("z 值", format="%.2f"),
+                "count": "本组词频",
+                "count_other": "对照词频",
+            },
+        )
+
+with trend_tab:
+    terms = st.multiselect(
+        "词语（可输入任意词）",
+        frequencies["term"].head(100).tolist(),
+        default=frequencies["term"].head(5).tolist(),
+        key="tterms",
+        accept_new_options=True,
+    )
+    by_region = st.toggle("按地区分线", key="treg", bind="query-params")
+    if terms:
+        trends = term_trends(counts, docs, terms=terms, by_region=by_region)
+        show_figure(term_trends_figure(trends), "词语趋势")
+        show_table(
+            trends,
+            "词语趋势",
+            column_config={
+                "year": "年份",
+                "region": "地区",
+                "term": "词语",
+                "count": "词频",
+                "per_10k": "每万字",
+            },
+        )
+    else:
+        st.info("选择或输入至少一个词。")
+
+with kwic_tab:
+    k1, k2 = st.columns([3, 1])
+    term = k1.text_input("词语", key="term", bind="query-params", placeholder="如：换电站")
+    width = k2.number_input("上下文字数", 5, 80, 20, key="kwidth")
+    if term.strip():
+        lines = keyword_in_context(selected_corpus(), term.strip(), width=int(width))
+        st.caption(
+            f"「{term.strip()}」在当前选择中出现 {len(lines)} 次，"
+            f"分布在 {lines['doc_id'].nunique()} 篇文档。"
+        )
+        show_table(
+            lines,
+            f"上下文_{term.strip()}",
+            column_config={
+                "left": st.column_config.TextColumn("左文", width="medium"),
+                "term": "词语",
+                "right": st.column_config.TextColumn("右文", width="medium"),
+                "start": "位置",
+            },
+        )
+    else:
+        st.info("输入一个词，或在词频表、图表中点击一个词。")
+
+with doc_tab:
+    keywords = document_keywords(counts, docs, stopwords=stopwords, top=10)
+    joined = keywords.groupby("doc_id")["term"].agg("、".join).rename("关键词")
+    table = docs[["doc_id", "title", "province", "city", "year"]].merge(joined, on="doc_id")
+    show_table(table, "文档关键词")
