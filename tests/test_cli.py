@@ -159,3 +159,48 @@ def test_targets_lists_the_2025_speech_targets(store_path, capsys) -> None:
 def test_targets_of_the_district_review_speech_are_none(store_path, capsys) -> None:
     _, out, _ = run(capsys, "targets", "--region", "广东省", "--kind", "target", "--format", "json")
     assert json.loads(out) == []
+
+
+def test_keywords_columns_and_grouping(store_path, capsys) -> None:
+    code, out, _ = run(capsys, "keywords", "--top", "5", "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert code == 0
+    assert list(rows[0]) == ["group", "term", "count", "per_10k", "docs"]
+    assert len(rows) == 5 and {r["group"] for r in rows} == {""}
+    _, out, _ = run(capsys, "keywords", "--by", "region", "--top", "3", "--format", "csv")
+    groups = {r["group"] for r in csv.DictReader(io.StringIO(out))}
+    assert groups == {"陕西省 西安市", "安徽省 合肥市", "湖北省 武汉市", "广东省 广州市"}
+
+
+def test_distinctive_terms_of_wuhan(store_path, capsys) -> None:
+    code, out, _ = run(capsys, "distinctive", "--by", "region", "--top", "10", "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert code == 0
+    assert list(rows[0]) == ["group", "term", "z", "count", "count_other"]
+    wuhan = [r["term"] for r in rows if r["group"] == "湖北省 武汉市"]
+    assert "世界车谷" in wuhan or "车谷" in wuhan
+
+
+def test_kwic_lines_match_the_text(store_path, capsys) -> None:
+    _, out, _ = run(capsys, "kwic", "换电站", "--width", "8", "--format", "json")
+    lines = json.loads(out)
+    assert len(lines) >= 2
+    assert list(lines[0]) == [
+        "doc_id",
+        "source",
+        "province",
+        "city",
+        "year",
+        "left",
+        "term",
+        "right",
+    ]
+    _, text, _ = run(capsys, "text", lines[0]["doc_id"])
+    for line in lines:
+        assert line["year"] == 2025
+        assert line["left"] + line["term"] + line["right"] in text
+
+
+def test_segment_keeps_domain_terms_whole(store_path, capsys) -> None:
+    _, out, _ = run(capsys, "segment", "加快补链强链，发展车规级芯片和固态电池")
+    assert out.split() == ["加快", "补链强链", "，", "发展", "车规级芯片", "和", "固态电池"]
