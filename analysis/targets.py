@@ -78,9 +78,14 @@ class Rules:
     suffix_comparators: dict[str, str]
     prefix_comparators: dict[str, str]
     infix_comparators: dict[str, str]
+    base_gap_re: re.Pattern[str]
+    base_gap_max: int
     cue_res: tuple[tuple[str, re.Pattern[str]], ...]
     plan_defers: frozenset[str]
     fiscal_re: re.Pattern[str]
+    fiscal_units: frozenset[str]
+    money_units: frozenset[str]
+    money_verb_re: re.Pattern[str]
     future_markers: tuple[str, ...]
     weak_re: re.Pattern[str]
     baseline_before: re.Pattern[str]
@@ -93,6 +98,9 @@ class Rules:
     plan_openers: tuple[re.Pattern[str], ...]
     period_opener: re.Pattern[str]
     notes_openers: tuple[re.Pattern[str], ...]
+    heading_levels: tuple[re.Pattern[str], ...]
+    year_opener: re.Pattern[str]
+    annual_title: re.Pattern[str]
     this_year: tuple[str, ...]
     next_year: tuple[str, ...]
     last_year: tuple[str, ...]
@@ -167,9 +175,16 @@ def load_rules(path: str | None = None) -> Rules:
         suffix_comparators=dict(comparators["suffix"]),
         prefix_comparators=dict(comparators["prefix"]),
         infix_comparators=dict(comparators["infix"]),
+        base_gap_re=re.compile(comparators["base_gap"]["pattern"]),
+        base_gap_max=int(comparators["base_gap"]["max_chars"]),
         cue_res=cue_res,
         plan_defers=frozenset(cues["achievement"].get("plan_defers", [])),
         fiscal_re=re.compile(_alternation(cues["instrument"]["fiscal_subjects"])),
+        fiscal_units=frozenset(cues["instrument"]["fiscal_units"]),
+        money_units=frozenset(cues["instrument"]["money_units"]),
+        money_verb_re=re.compile(
+            "|".join(f"(?:{p})" for p in _longest_first(cues["instrument"]["money_verbs"]))
+        ),
         future_markers=tuple(cues["estimate"]["future_markers"]),
         weak_re=re.compile(_alternation(cues["weak"]["words"])),
         baseline_before=re.compile(data["baseline"]["before"]),
@@ -182,6 +197,9 @@ def load_rules(path: str | None = None) -> Rules:
         plan_openers=tuple(re.compile(p) for p in sections["plan_openers"]),
         period_opener=re.compile(sections["period_opener"]),
         notes_openers=tuple(re.compile(p) for p in sections["notes_openers"]),
+        heading_levels=tuple(re.compile(p) for p in sections["heading_levels"]),
+        year_opener=re.compile(sections["year_opener"]),
+        annual_title=re.compile(sections["annual_title"]),
         this_year=tuple(deadline["this_year"]),
         next_year=tuple(deadline["next_year"]),
         last_year=tuple(deadline["last_year"]),
@@ -323,6 +341,102 @@ def _sections(
     for s in sentences:
         current = _section_of(text[s.start : s.end], current, rules, doc_year)
         out.append(current)
+    return _dated_sections(text, sentences, out, rules, doc_year)
+
+
+def _heading_level(sentence: str, rules: Rules) -> int | None:
+    """Level of a numbered heading (1 for `一、`, 2 for `（一）`, 3 for `1.`), else None."""
+    return next((i + 1 for i, p in enumerate(rules.heading_levels) if p.match(sentence)), None)
+
+
+def _opener_year(sentence: str, level: int | None, rules: Rules) -> int | None:
+    """Year of a deadline opener (`到2023年，`), also right after a heading number."""
+    body = rules.heading_levels[level - 1].sub("", sentence, count=1) if level else sentence
+    m = rules.year_opener.match(body)
+    if m is None or not (level or m.group("sep")):
+        return None
+    return int(m.group(1) or m.group(2))
+
+
+def _is_line_start(text: str, span: Span) -> bool:
+    """Whether a sentence opens a line (a paragraph, in texts that keep their newlines)."""
+    start = span.start
+    while start > 0 and text[start - 1] in " \t":
+        start -= 1
+    return start == 0 or text[start - 1] == "\n"
+
+
+def _title_year(text: str, span: Span, rules: Rules) -> int | None:
+    """Year of an annual plan's title line (`包头市2022年数字政府建设考评办法`)."""
+    sentence = text[span.start : span.end].strip()
+    whole_line = _is_line_start(text, span) and text[span.end : span.end + 1] in ("", "\n")
+    if len(sentence) > 60 or not whole_line:
+        return None
+    m = rules.annual_title.match(sentence)
+    return int(m.group(1)) if m else None
+
+
+@dataclass(slots=True)
+class _YearScope:
+    """Years that date later sentences: a deadline paragraph's (with the heading level it
+    reaches to) and an annual plan's title."""
+
+    level: int = 0
+    year: int | None = None
+    title_year: int | None = None
+    open_level: int = 0
+    lead: bool = False  # the next sentence opens the paragraph right under a heading
+
+    def update(self, text: str, span: Span, rules: Rules) -> None:
+        """Open, keep or close the scope at one sentence."""
+        sentence = text[span.start : span.end].strip()
+        level = _heading_level(sentence, rules)
+        if level is not None:
+            self.open_level = level
+            if self.year is not None and level <= self.level:
+                self.year = None  # a heading of the same or a higher level ends the list
+        year = _opener_year(sentence, level, rules)
+        scoped = self.year is not None and _is_line_start(text, span)
+        if year is not None and (level is not None or self.lead or scoped):
+            self.level, self.year = level or self.open_level, year
+        if level is None:
+            self.title_year = _title_year(text, span, rules) or self.title_year
+        self.lead = level is not None and len(sentence) <= 40
+
+    def date(self, section: _Section, doc_year: int | None) -> _Section:
+        """The section with the scope's year; a title's year only where none is known.
+
+        Goals listed under a deadline paragraph are a plan even before any plan heading.
+        """
+        if section.state == "notes":
+            return section
+        if self.year is not None:
+            ahead = doc_year is None or self.year >= doc_year
+            state: SectionState = "plan" if section.state == "unknown" and ahead else section.state
+            return _Section(state, section.marker, self.year)
+        if section.year is None and self.title_year is not None and section.state != "review":
+            return _Section(section.state, section.marker, self.title_year)
+        return section
+
+
+def _dated_sections(
+    text: str,
+    sentences: list[Span],
+    sections: list[_Section],
+    rules: Rules,
+    doc_year: int | None,
+) -> list[_Section]:
+    """Sections with the year of a deadline paragraph (`到2023年，` under `（二）发展目标`
+    dates the goals listed after it) or of an annual plan's title (`…2022年…考评办法`).
+
+    Work reports keep their own years: their plan sections are dated by heading or opener,
+    and a deadline paragraph only reaches on when it leads a heading's block.
+    """
+    scope = _YearScope()
+    out = []
+    for span, section in zip(sentences, sections, strict=True):
+        scope.update(text, span, rules)
+        out.append(scope.date(section, doc_year))
     return out
 
 
@@ -378,6 +492,41 @@ def _prefix_comparator(norm: str, lo: int, pos: int, rules: Rules) -> str | None
         if best is None or key[:2] > best[:2]:
             best = key
     return best[2] if best else None
+
+
+def _base_comparator(norm: str, lo: int, q: _Quantity, rules: Rules) -> str | None:
+    """`不超过项目投资额30%`: a prefix before the base a rate is taken of, so the words between
+    it and the number must name that base."""
+    if q.unit != "%":
+        return None
+    window = norm[max(lo, q.start - rules.base_gap_max - 3) : q.start]
+    best: tuple[int, int, str] | None = None
+    for word, comp in rules.prefix_comparators.items():
+        idx = window.rfind(word)
+        # one-character words (`约`, `超`) are too often part of another word (`节约`)
+        if len(word) < 2 or idx < 0 or not rules.base_gap_re.match(window[idx + len(word) :]):
+            continue
+        key = (idx + len(word), len(word), comp)
+        if best is None or key[:2] > best[:2]:
+            best = key
+    return best[2] if best else None
+
+
+def _apply_prefixes(norm: str, qs: list[_Quantity], bounds: list[int], rules: Rules) -> None:
+    """Prefix comparators, carried forward along a `、` list (`分别超过8万元、4.5万元`: both
+    `>`); a comparator read from the number's own suffix wins."""
+    carried: str | None = None
+    previous: _Quantity | None = None
+    for q in qs:
+        lo = _clause_start(bounds, q.start)
+        prefix = _prefix_comparator(norm, lo, q.start, rules) or _base_comparator(
+            norm, lo, q, rules
+        )
+        if prefix is None and previous and _LIST_GAP_RE.match(norm[previous.end : q.start]):
+            prefix = carried
+        if q.comparator == "=" and prefix:
+            q.comparator = prefix
+        carried, previous = prefix, q
 
 
 def _from_match(m: re.Match[str], rules: Rules) -> _Quantity | None:
@@ -524,7 +673,7 @@ def _decide(
     return cue.kind, cue.text  # type: ignore[return-value]
 
 
-def _carries(cue: _Cue, q: _Quantity, section: _Section) -> bool:
+def _carries(cue: _Cue, q: _Quantity, section: _Section, rules: Rules) -> bool:
     """Whether a cue of an earlier clause still speaks for this number.
 
     An instrument word carries only to money (`设立专项资金，首期安排50亿元`), not to what the
@@ -533,7 +682,7 @@ def _carries(cue: _Cue, q: _Quantity, section: _Section) -> bool:
     later results into targets.
     """
     if cue.kind == "instrument":
-        return q.unit in ("元", "美元")  # `设立专项资金，首期安排50亿元`
+        return q.unit in rules.money_units  # `设立专项资金，首期安排50亿元`
     return not (cue.kind == "target" and section.state == "review")
 
 
@@ -565,7 +714,7 @@ def _classify(
     if instrument_after:
         return "instrument", instrument_after[0].text
     earlier = [c for c in cues if c.end <= clause_lo]
-    if earlier and _carries(earlier[-1], q, section):
+    if earlier and _carries(earlier[-1], q, section, rules):
         kind, cue = _decide(earlier[-1], norm, q, clause_lo, section, rules)
         if not q.scale or kind in ("target", "forecast"):
             return kind, cue
@@ -583,11 +732,31 @@ def _fiscal(
     """A planned deficit, bond quota or budget is money the government puts up, not a target
     (`赤字率拟按3%安排`, `拟发行特别国债5000亿元`, `…，比上年增加3000亿元`): the fiscal word
     stands in the number's clause or the one before it."""
-    if q.kind != "target":
+    if q.kind != "target" or q.unit not in rules.fiscal_units:
         return q.kind, q.cue
     lo = max((b for b in bounds if b < clause_lo), default=clause_lo)
     found = list(rules.fiscal_re.finditer(norm, lo, q.start))
     return ("instrument", found[-1].group(0)) if found else (q.kind, q.cue)
+
+
+def _allocated(
+    norm: str, q: _Quantity, cues: list[_Cue], clause_lo: int, rules: Rules
+) -> tuple[Kind, str]:
+    """Money right after a spending verb is put up by the government, in a plan and a review
+    alike (`安排“三农”资金1137.8亿元`, `为经营主体减负2500亿元以上`); only the money's noun may
+    stand between, not a cue or a verb of result (`安排资金…带动`, `发行还比年初计划少了`)."""
+    if q.kind not in ("target", "achievement") or q.unit not in rules.money_units:
+        return q.kind, q.cue
+    verbs = list(rules.money_verb_re.finditer(norm, clause_lo, q.start))
+    if not verbs:
+        return q.kind, q.cue
+    verb = verbs[-1]
+    gap = norm[verb.end() : q.start]
+    result = rules.weak_re.search(gap) or any(w in gap for w in rules.growth_words)
+    cue_between = any(verb.end() <= c.start and c.end <= q.start for c in cues)
+    if result or cue_between or len(gap) > 15:
+        return q.kind, q.cue
+    return "instrument", verb.group(0)
 
 
 def _is_condition(norm: str, q: _Quantity, clause_lo: int) -> bool:
@@ -870,14 +1039,13 @@ def _sentence_records(
     bounds = _clause_bounds(norm, sentence)
     cues = _cues(norm, sentence, rules, doc_year)
     _assign_metrics(norm, qs, bounds, rules)
+    _apply_prefixes(norm, qs, bounds, rules)
     sentence_text = text[sentence.start : sentence.end].strip()
     records = []
     for q in qs:
         clause_lo = _clause_start(bounds, q.start)
-        prefix = _prefix_comparator(norm, clause_lo, q.start, rules)
-        if q.comparator == "=" and prefix:
-            q.comparator = prefix
         q.kind, q.cue = _classify(norm, q, cues, clause_lo, section, rules)
+        q.kind, q.cue = _allocated(norm, q, cues, clause_lo, rules)
         q.kind, q.cue = _fiscal(norm, q, bounds, clause_lo, rules)
         q.family = _family(norm, q, clause_lo, rules)
         q.deadline = _deadline(norm, q, sentence, section, rules, doc_year)

@@ -195,6 +195,123 @@ def test_deadlines(text: str, deadline: int | None) -> None:
     )
 
 
+def _deadlines(found: pd.DataFrame) -> list[int | None]:
+    return [None if pd.isna(d) else int(d) for d in found.deadline]
+
+
+@pytest.mark.parametrize(
+    ("text", "year", "deadlines"),
+    [
+        # a deadline paragraph right under a heading dates the goals listed after it…
+        (
+            "一、总体要求\n（二）发展目标\n到2023年，平台建设长足进步。\n"
+            "--平台建设。培育20家工业互联网平台。\n--融合应用。新建800个智能工厂。",
+            None,
+            [2023, 2023],
+        ),
+        # …until the next heading of the same or a higher level
+        (
+            "一、总体要求\n（二）发展目标\n到2023年，平台建设长足进步。\n"
+            "二、行动步骤\n培育20家工业互联网平台。",
+            None,
+            [None],
+        ),
+        # a deeper sub-heading keeps it; another deadline paragraph replaces it
+        (
+            "（二）发展目标\n到2023年，基础更加牢固。\n1.平台。培育20家平台。\n"
+            "到2025年，全面建成。\n新建800个智能工厂。",
+            None,
+            [2023, 2025],
+        ),
+        # a heading that opens on a deadline dates its block
+        ("（一）到2025年底前目标任务\n新建800个智能工厂。", None, [2025]),
+        # a deadline paragraph deep inside a block (not its lead) dates only itself
+        (
+            "二、2025年工作安排\n扩大有效投资。\n到2027年，建成30个园区。\n新增就业50万人。",
+            2025,
+            [2027, 2025],
+        ),
+        # an annual plan's title dates its tasks that state no year of their own
+        (
+            "包头市2022年数字政府建设考评办法\n一、重点任务\n各级大厅综合一窗率达90%以上。\n"
+            "到2024年，建成30个平台。",
+            2022,
+            [2022, 2024],
+        ),
+        # a date line or a multi-year title is no annual plan
+        ("2022年4月14日\n一、重点任务\n一窗率达90%以上。", None, [None]),
+        ("行动计划（2021—2023年）\n一、重点任务\n一窗率达90%以上。", None, [None]),
+        # work reports keep their own years (`今年`, the plan heading)
+        (
+            "2025年政府工作报告\n二、2025年工作安排\n今年新增就业50万人。\n新建1万个充电桩。",
+            2025,
+            [2025, 2025],
+        ),
+    ],
+)
+def test_policy_document_deadlines(
+    text: str, year: int | None, deadlines: list[int | None]
+) -> None:
+    assert _deadlines(extract_quantities(text, doc_year=year)) == deadlines
+
+
+@pytest.mark.parametrize(
+    ("text", "year", "kinds"),
+    [
+        # money the government allocates is an instrument in a plan and a review alike
+        ("二、2026年重点工作\n安排省级财政资金1053.8亿元，支持经济发展。", 2026, ["instrument"]),
+        ("二、2026年重点工作\n为经营主体减负2500亿元以上。", 2026, ["instrument"]),
+        (
+            "一、2024年工作回顾\n安排“三农”资金1137.8亿元，粮食播种面积4440万亩。",
+            2025,
+            ["instrument", "achievement"],
+        ),
+        (
+            "一、2025年工作回顾\n发行地方政府专项债券资金1327亿元支持项目建设。",
+            2026,
+            ["instrument"],
+        ),
+        # a verb of result or a cue between verb and money leaves the section to decide
+        ("一、2024年工作回顾\n安排资金带动投资增加500亿元。", 2025, ["achievement"]),
+        ("二、2025年工作安排\n进出口贸易总额安排为110亿元。", 2025, ["target"]),
+        # the people an instrument reached are a result
+        ("一、2025年工作回顾\n育儿补贴惠及124万名婴幼儿。", 2026, ["achievement"]),
+        # a fiscal word two clauses back does not carry to a count
+        (
+            "二、2026年重点工作\n用好超长期特别国债等政策资金，争取100个以上项目纳入保障范围。",
+            2026,
+            ["target"],
+        ),
+    ],
+)
+def test_money_instrument_rules(text: str, year: int, kinds: list[str]) -> None:
+    assert extract_quantities(text, doc_year=year).kind.tolist() == kinds
+
+
+@pytest.mark.parametrize(
+    ("text", "comparators"),
+    [
+        # a prefix comparator reaches every value of a `、` list
+        ("城镇和农村居民人均可支配收入分别超过8万元、4.5万元。", [">", ">"]),
+        ("存款、贷款余额分别突破20万亿元和11万亿元。", [">", ">"]),
+        # …unless a value has its own
+        ("分别超过8万元、约4.5万元。", [">", "≈"]),
+        # a comparator before the base a rate is taken of
+        ("按照不超过项目投资额30%的比例给予奖补。", ["<="]),
+        ("按不低于合同金额的20%给予补助。", [">="]),
+        # `约` inside `节约` is no comparator
+        ("今年要求节约总投资额的百分之七。", ["="]),
+    ],
+)
+def test_comparators_over_lists_and_bases(text: str, comparators: list[str]) -> None:
+    assert extract_quantities(text, doc_year=2025).comparator.tolist() == comparators
+
+
+def test_air_quality_unit() -> None:
+    rec = _one("PM2.5平均浓度降到32.4微克/立方米。")
+    assert (rec["value"], rec["unit"], rec["family"]) == (32.4, "微克/立方米", "concentration")
+
+
 def test_respectively_gives_one_subject_per_value() -> None:
     text = "到2025年底,力争实现动力电池、驱动电机、电控系统本地配套率分别达到80%、70%、60%以上。"
     found = extract_quantities(text, doc_year=2025)
