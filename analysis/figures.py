@@ -58,12 +58,6 @@ def _format_value(value: float, high: float | None, unit: str) -> str:
     return f"{shown} {unit}"
 
 
-# Families whose values span orders of magnitude get a log axis.
-LOG_FAMILIES: Final = frozenset(
-    {"money", "vehicles", "infrastructure", "count", "people", "organisations"}
-)
-
-
 def target_timeline_figure(points: pd.DataFrame) -> go.Figure:
     """Targets by deadline, one panel per family (vehicles, money, shares never share an axis).
 
@@ -100,7 +94,7 @@ def target_timeline_figure(points: pd.DataFrame) -> go.Figure:
             figure.add_trace(
                 go.Scatter(
                     x=data["deadline"],
-                    y=data["value"],
+                    y=data["shown"],
                     mode="markers",
                     name=region,
                     legendgroup=region,
@@ -127,9 +121,19 @@ def target_timeline_figure(points: pd.DataFrame) -> go.Figure:
                 col=1,
             )
             in_legend.add(region)
-        if family in LOG_FAMILIES:
-            figure.update_yaxes(type="log", row=row, col=1)
-    figure.update_xaxes(dtick=1, tickformat="d", title_text="期限（年）", row=len(families), col=1)
+        units = "、".join(dict.fromkeys(panel["shown_unit"]))
+        figure.update_yaxes(title_text=units, row=row, col=1)
+        positive = panel["shown"][panel["shown"] > 0]
+        if len(positive) and positive.max() / positive.min() > 100:
+            figure.update_yaxes(type="log", dtick=1, row=row, col=1)
+    first = int((points["deadline"] - points["horizon"]).min())
+    figure.update_xaxes(
+        dtick=1,
+        tickformat="d",
+        showticklabels=True,
+        range=[first - 0.5, points["deadline"].max() + 0.5],
+    )
+    figure.update_xaxes(title_text="期限（年）", row=len(families), col=1)
     figure.update_layout(height=max(320, 260 * len(families)), hovermode="closest")
     return _styled(figure, title="目标时间线（横线从文档年份延伸到目标期限）")
 

@@ -189,7 +189,8 @@ class Store:
             ).df()
         rows = pd.concat([detected, overrides], ignore_index=True)
         rows["rank"] = rows["origin"].map(ORIGIN_ORDER.index)
-        effective = rows.sort_values("rank").groupby("field", as_index=False).last()
+        # drop_duplicates, not groupby().last(): a correction to "unknown" (None) must win.
+        effective = rows.sort_values("rank", kind="stable").drop_duplicates("field", keep="last")
         detected_idx = detected.set_index("field")
         effective["evidence"] = [
             _evidence_for(row, detected_idx) for row in effective.itertuples(index=False)
@@ -198,6 +199,8 @@ class Store:
             lambda f: META_FIELDS.index(f) if f in META_FIELDS else len(META_FIELDS)
         )
         effective = effective.sort_values("order")
+        values = effective["value"].astype(object)
+        effective["value"] = values.where(values.notna(), None)
         return effective[list(EVIDENCE_COLUMNS)].reset_index(drop=True)
 
     def raw_documents(self, sha256s: list[str]) -> list[LoadedDocument]:
@@ -335,7 +338,9 @@ class Store:
         if rows.empty:
             return rows
         rows["rank"] = rows["origin"].map(ORIGIN_ORDER.index)
-        return rows.sort_values("rank").groupby(["doc_id", "field"], as_index=False).last()
+        return rows.sort_values("rank", kind="stable").drop_duplicates(
+            ["doc_id", "field"], keep="last"
+        )
 
 
 def _as_text(value: object) -> str | None:

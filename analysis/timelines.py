@@ -102,12 +102,31 @@ def targets_by(quantities: pd.DataFrame, column: str) -> pd.DataFrame:
     return table.sort_values("targets", ascending=False).reset_index(drop=True)
 
 
+# Chinese readers count large amounts in 万 and 亿; a panel uses the largest that fits.
+DISPLAY_SCALES: Final = ((1e8, "亿"), (1e4, "万"))
+
+
+def display_scale(values: pd.Series) -> tuple[float, str]:
+    """Divisor and prefix for a panel, from its median value (`(1e8, "亿")` for money)."""
+    median = float(values.abs().median()) if len(values) else 0.0
+    return next(((d, p) for d, p in DISPLAY_SCALES if median >= d), (1.0, ""))
+
+
 def timeline_points(quantities: pd.DataFrame) -> pd.DataFrame:
-    """Targets with a deadline, with region and family labels, ready to plot."""
+    """Targets with a deadline, ready to plot: region and family labels, and each value in
+    the panel's display unit (`shown`, `shown_unit`: 2,000,000 辆 -> 200 万辆).
+    """
     points = with_region(quantities[quantities["kind"] == "target"])
     points = points[pd.to_numeric(points["deadline"], errors="coerce").notna()]
-    return points.assign(
+    points = points.assign(
         deadline=points["deadline"].astype(int),
         family_label=points["family"].map(lambda f: FAMILY_LABELS.get(f, f)),
         horizon=pd.to_numeric(points["horizon"], errors="coerce").fillna(0).clip(lower=0),
     ).reset_index(drop=True)
+    shown, shown_unit = [], []
+    scales = {family: display_scale(group["value"]) for family, group in points.groupby("family")}
+    for row in points.itertuples():
+        divisor, prefix = scales[row.family]
+        shown.append(row.value / divisor)
+        shown_unit.append(f"{prefix}{row.unit}")
+    return points.assign(shown=shown, shown_unit=shown_unit)

@@ -106,8 +106,12 @@ def _clamp_range(key: str, low: int, high: int) -> None:
 
 
 def current_filters() -> Filters:
+    """The sidebar selection; a year slider left at the full range keeps undated documents."""
     state = st.session_state
     years = state.get("years")
+    known = pd.to_numeric(all_documents()["year"], errors="coerce").dropna()
+    if years and len(known) and tuple(years) == (int(known.min()), int(known.max())):
+        years = None
     return Filters(
         provinces=tuple(state.get("prov") or ()),
         cities=tuple(state.get("city") or ()),

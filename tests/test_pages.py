@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -195,3 +196,19 @@ def test_user_word_changes_segmentation_everywhere() -> None:
     store = get_store()
     store.set_user_words("word", [])
     corpus.resegment(store)
+
+
+def test_undated_documents_stay_until_a_year_range_is_chosen() -> None:
+    from pages._common import get_store
+
+    store = get_store()
+    doc_id = store.documents()["doc_id"].iloc[0]
+    store.set_fields(doc_id, {"year": ""})
+    try:
+        assert pd.isna(store.documents().set_index("doc_id").loc[doc_id, "year"])
+        at = app().run()
+        assert len(documents_table(at)) == 4
+        at.slider(key="years").set_value((2023, 2024)).run()
+        assert doc_id not in set(documents_table(at)["doc_id"])
+    finally:
+        store.set_fields(doc_id, {"year": "2018"})

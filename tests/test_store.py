@@ -169,3 +169,12 @@ def test_every_seed_field_has_evidence(seed_store: Store) -> None:
     assert evidence.loc["province", "value"] == "湖北省"
     assert evidence.loc["province", "origin"] == "seed metadata"
     assert evidence.loc["province", "evidence"]  # shows what detection had found
+
+
+def test_a_field_can_be_corrected_to_unknown(store: Store) -> None:
+    doc_id = store.documents().query("source.str.startswith('002')")["doc_id"].iloc[0]
+    store.set_fields(doc_id, {"district": ""})
+    assert store.documents().set_index("doc_id").loc[doc_id, "district"] is None
+    evidence = store.evidence(doc_id).set_index("field")
+    assert evidence.loc["district", "origin"] == "user"
+    assert evidence.loc["district", "value"] is None
