@@ -115,7 +115,7 @@ def cmd_set(args: argparse.Namespace, store: Store) -> int:
         if not sep:
             raise PolicyLensError(f"应写成 FIELD=VALUE，例如 city=合肥市；收到 {item!r}")
         values[name.strip()] = value
-    store.set_fields(args.doc_id, values)
+    corpus.correct_fields(store, args.doc_id, values)
     evidence = store.evidence(args.doc_id)
     emit(evidence[evidence["field"].isin(values)], args.format)
     return 0
@@ -130,12 +130,12 @@ def _target_cli_columns() -> list[str]:
 
 @command("targets")
 def cmd_targets(args: argparse.Namespace, store: Store) -> int:
-    from analysis.targets import corpus_quantities
     from analysis.timelines import select_quantities
 
-    selected = apply_filters(store.corpus(), filters_from_args(args))
+    selected = apply_filters(store.documents(), filters_from_args(args))
+    stored = store.quantities()
     quantities = select_quantities(
-        corpus_quantities(selected),
+        stored[stored["doc_id"].isin(selected["doc_id"])],
         kinds=tuple(args.kind or ()),
         families=tuple(args.family or ()),
     )

@@ -22,12 +22,21 @@ from analysis.errors import RejectedFile
 from analysis.loading import LoadedDocument, expand_paths, read_path
 from analysis.segmentation import Segmenter, corpus_token_counts, token_counts
 from analysis.store import Store, StoredDocument
+from analysis.targets import extract_quantities
 
 SEEDS_DIR: Final = Path(__file__).resolve().parent.parent / "seeds"
 SEED_METADATA: Final = "metadata.csv"
 # Modules whose output is stored; editing one of them (or its data) reprocesses the store.
-_PIPELINE_MODULES: Final = ("cleaning", "metadata", "gazetteer", "redaction", "segmentation")
-_PIPELINE_DATA: Final = ("domain_dict.txt",)
+_PIPELINE_MODULES: Final = (
+    "cleaning",
+    "metadata",
+    "gazetteer",
+    "redaction",
+    "segmentation",
+    "numbers",
+    "targets",
+)
+_PIPELINE_DATA: Final = ("domain_dict.txt", "target_rules.toml")
 
 Status = Literal["added", "skipped", "rejected", "updated"]
 Progress = Callable[[int, int], None]
@@ -63,7 +72,7 @@ def doc_id_for(sha256: str) -> str:
 def process_document(
     loaded: LoadedDocument,
     *,
-    overrides: dict[str, tuple[str, str]] | None = None,
+    overrides: dict[str, tuple[str | None, str]] | None = None,
     token_counter: Callable[[str, str], pd.DataFrame] | None = None,
 ) -> StoredDocument:
     """Clean, detect and (optionally) count tokens for one loaded document."""
@@ -73,6 +82,8 @@ def process_document(
     )
     doc_id = doc_id_for(loaded.sha256)
     file_hints = {k: (v, "file") for k, v in loaded.hints.items()}
+    given = {**file_hints, **(overrides or {})}
+    year = _year_of(given.get("year", (detected["year"].value, ""))[0])
     return StoredDocument(
         doc_id=doc_id,
         sha256=loaded.sha256,
@@ -83,9 +94,28 @@ def process_document(
         pipeline=pipeline_version(),
         changes=cleaning.changes_frame(result.changes),
         detections=metadata.detections_frame(detected),
-        overrides={**file_hints, **(overrides or {})},
+        overrides=given,
         token_counts=token_counter(doc_id, result.text) if token_counter else None,
+        quantities=extract_quantities(result.text, doc_year=year),
     )
+
+
+def _year_of(value: object) -> int | None:
+    try:
+        return int(str(value))
+    except ValueError:
+        return None
+
+
+def correct_fields(store: Store, doc_id: str, values: dict[str, str]) -> None:
+    """Store a user's corrections; a new year re-dates the document's `今年` targets."""
+    store.set_fields(doc_id, values)
+    if "year" in values:
+        year = store.documents().set_index("doc_id").loc[doc_id, "year"]
+        text = store.text(doc_id)
+        store.replace_quantities(
+            doc_id, extract_quantities(text, doc_year=None if pd.isna(year) else int(year))
+        )
 
 
 def ingest_paths(
@@ -201,7 +231,8 @@ def refresh(store: Store, *, progress: Progress | None = None) -> int:
     for i, doc in enumerate(docs):
         if progress:
             progress(i, len(docs))
-        processed.append(process_document(doc, token_counter=token_counter))
+        kept = store.overrides(doc_id_for(doc.sha256))
+        processed.append(process_document(doc, overrides=kept, token_counter=token_counter))
     store.write(processed)
     return len(processed)
 

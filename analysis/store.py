@@ -57,6 +57,11 @@ CREATE TABLE IF NOT EXISTS overrides (
     PRIMARY KEY (doc_id, field, origin)
 );
 CREATE TABLE IF NOT EXISTS token_counts (doc_id VARCHAR, term VARCHAR, count INTEGER);
+CREATE TABLE IF NOT EXISTS quantities (
+    doc_id VARCHAR, deadline INTEGER, horizon INTEGER, metric VARCHAR, family VARCHAR,
+    value DOUBLE, value_high DOUBLE, unit VARCHAR, comparator VARCHAR, kind VARCHAR,
+    scale BOOLEAN, cue VARCHAR, raw VARCHAR, sentence VARCHAR, start INTEGER, "end" INTEGER
+);
 CREATE TABLE IF NOT EXISTS user_words (word VARCHAR, kind VARCHAR, PRIMARY KEY (word, kind));
 """
 
@@ -87,6 +92,7 @@ class StoredDocument:
     detections: pd.DataFrame  # field, value, evidence, confidence
     overrides: Mapping[str, tuple[str, str]]  # field -> (value, origin)
     token_counts: pd.DataFrame | None = None  # term, count
+    quantities: pd.DataFrame | None = None  # targets.TARGET_COLUMNS
 
 
 class Store:
@@ -213,6 +219,15 @@ class Store:
             ).fetchall()
         return [LoadedDocument(source, raw, enc or "", sha) for source, raw, enc, sha in rows]
 
+    def overrides(self, doc_id: str) -> dict[str, tuple[str | None, str]]:
+        """field -> (value, origin) of the strongest correction of each field."""
+        with self._connect() as con:
+            rows = con.execute(
+                "SELECT field, value, origin FROM overrides WHERE doc_id = ?", [doc_id]
+            ).fetchall()
+        rows.sort(key=lambda r: ORIGIN_ORDER.index(r[2]))
+        return {name: (value, origin) for name, value, origin in rows}
+
     def token_counts(self) -> pd.DataFrame:
         """doc_id, term, count for every stored document (computed once at ingest)."""
         with self._connect() as con:
@@ -242,7 +257,7 @@ class Store:
                 raise
 
     def _write_one(self, con: duckdb.DuckDBPyConnection, doc: StoredDocument) -> None:
-        for table in ("documents", "changes", "detections", "token_counts"):
+        for table in ("documents", "changes", "detections", "token_counts", "quantities"):
             con.execute(f"DELETE FROM {table} WHERE doc_id = ?", [doc.doc_id])
         con.execute(
             """INSERT INTO documents (doc_id, sha256, source, encoding, raw_text, clean_text,
@@ -284,6 +299,8 @@ class Store:
             con.register("new_counts", counts)
             con.execute("INSERT INTO token_counts SELECT doc_id, term, count FROM new_counts")
             con.unregister("new_counts")
+        if doc.quantities is not None:
+            _insert_quantities(con, doc.doc_id, doc.quantities)
 
     def replace_token_counts(self, counts: pd.DataFrame) -> None:
         """Swap in a whole new segmentation (after a dictionary change), atomically."""
@@ -294,6 +311,29 @@ class Store:
                 con.register("new_counts", counts)
                 con.execute("INSERT INTO token_counts SELECT doc_id, term, count FROM new_counts")
                 con.unregister("new_counts")
+                con.execute("COMMIT")
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+
+    def quantities(self) -> pd.DataFrame:
+        """Every stored quantity with its document's keys (doc_id, source, province, city,
+        year) in front: the Targets page and `targets` command read this, never re-extract.
+        """
+        with self._connect() as con:
+            rows = con.execute(
+                f"SELECT doc_id, {QUANTITY_SELECT} FROM quantities ORDER BY doc_id, start"
+            ).df()
+        keys = self.documents()[["doc_id", "source", "province", "city", "year"]]
+        return keys.merge(rows, on="doc_id", how="inner")
+
+    def replace_quantities(self, doc_id: str, quantities: pd.DataFrame) -> None:
+        """Swap one document's quantities (after its year was corrected), atomically."""
+        with self._connect() as con:
+            con.execute("BEGIN TRANSACTION")
+            try:
+                con.execute("DELETE FROM quantities WHERE doc_id = ?", [doc_id])
+                _insert_quantities(con, doc_id, quantities)
                 con.execute("COMMIT")
             except BaseException:
                 con.execute("ROLLBACK")
@@ -341,6 +381,20 @@ class Store:
         return rows.sort_values("rank", kind="stable").drop_duplicates(
             ["doc_id", "field"], keep="last"
         )
+
+
+QUANTITY_SELECT: Final = (
+    "deadline, horizon, metric, family, value, value_high, unit, comparator, kind, scale, cue, "
+    'raw, sentence, start, "end"'
+)
+
+
+def _insert_quantities(con: duckdb.DuckDBPyConnection, doc_id: str, frame: pd.DataFrame) -> None:
+    if frame.empty:
+        return
+    con.register("new_quantities", frame.assign(doc_id=doc_id))
+    con.execute(f"INSERT INTO quantities SELECT doc_id, {QUANTITY_SELECT} FROM new_quantities")
+    con.unregister("new_quantities")
 
 
 def _as_text(value: object) -> str | None:

@@ -242,11 +242,9 @@ def no_documents_hint() -> None:
     )
 
 
-@st.cache_data(show_spinner="正在抽取数量表述…")
+@st.cache_data(show_spinner=False)
 def _quantities(version: str) -> pd.DataFrame:
-    from analysis.targets import corpus_quantities
-
-    return corpus_quantities(_corpus(version))
+    return get_store().quantities()
 
 
 def selected_quantities() -> pd.DataFrame:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from analysis import corpus
 from analysis.errors import InvalidField
 from analysis.types import DOC_TYPE_LABELS, DOC_TYPES, META_FIELDS
 from pages._common import (
@@ -122,7 +123,7 @@ with meta_col:
             changed = {f: v for f, v in values.items() if v != (str(current.get(f) or ""))}
             try:
                 if changed:
-                    store.set_fields(doc_id, changed)
+                    corpus.correct_fields(store, doc_id, changed)
                     st.toast(f"已保存：{'、'.join(FIELD_LABELS.get(f, f) for f in changed)}")
                     st.rerun()
                 else:

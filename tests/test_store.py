@@ -178,3 +178,25 @@ def test_a_field_can_be_corrected_to_unknown(store: Store) -> None:
     evidence = store.evidence(doc_id).set_index("field")
     assert evidence.loc["district", "origin"] == "user"
     assert evidence.loc["district", "value"] is None
+
+
+def test_quantities_are_stored_and_a_year_correction_redates_them(
+    store: Store, tmp_path: Path
+) -> None:
+    path = _write(tmp_path, "plan.txt", "会议强调，今年力争全市新能源汽车产量突破120万辆。")
+    [outcome] = corpus.ingest_paths(store, [path])
+    stored = store.quantities().query("doc_id == @outcome.doc_id")
+    assert stored[["value", "kind"]].values.tolist() == [[1_200_000.0, "target"]]
+    assert pd.isna(stored["deadline"].iloc[0])  # no year known yet
+    corpus.correct_fields(store, outcome.doc_id, {"year": "2026"})
+    redated = store.quantities().query("doc_id == @outcome.doc_id")
+    assert redated["deadline"].tolist() == [2026]
+    assert redated["year"].tolist() == [2026]
+
+
+def test_seed_quantities_follow_the_seed_year(seed_store: Store) -> None:
+    quantities = seed_store.quantities()
+    speech = quantities[quantities["source"].str.startswith("001")]
+    assert (speech["year"] == 2025).all()
+    assert {"target", "instrument", "achievement"} <= set(speech["kind"])
+    assert quantities[quantities["source"].str.startswith("003")]["kind"].ne("target").all()
