@@ -141,6 +141,8 @@ with dist_tab:
         show_table(
             table,
             "区分性词语",
+            key="dist_table",
+            on_select=lambda key: on_table_select(key, table["term"].tolist()),
             column_config={
                 "group": "组",
                 "term": "词语",
