@@ -196,6 +196,7 @@ def is_masked_name(token: str) -> bool:
     return _MASKED_NAME.fullmatch(token) is not None
 
 
+@lru_cache(maxsize=1_000_000)  # called once per vocabulary entry on every query
 def is_content_term(term: str) -> bool:
     """Whether a token can be a keyword: not a number, punctuation, single character or placeholder.
 

@@ -275,13 +275,42 @@ def selected_counts(docs: pd.DataFrame) -> pd.DataFrame:
     return counts[counts["doc_id"].isin(docs["doc_id"])]
 
 
-def current_stopwords() -> set[str]:
-    """Stopwords under the Keywords page switches, plus the user's own list."""
+def _keyword_functions() -> dict[str, Callable[..., pd.DataFrame]]:
+    from analysis import keywords
+
+    return {
+        "frequencies": keywords.keyword_frequencies,
+        "distinctive": keywords.distinctive_terms,
+        "doc_keywords": keywords.document_keywords,
+        "trends": lambda counts, docs, stopwords, terms, **o: keywords.term_trends(
+            counts, docs, terms=list(terms), **o
+        ),
+    }
+
+
+@st.cache_data(show_spinner="正在统计…", max_entries=64)
+def _keyword_table(
+    name: str, version: str, doc_ids: tuple[str, ...], flags: tuple[bool, bool], options: tuple
+) -> pd.DataFrame:
     from analysis.segmentation import stopword_set
 
-    state = st.session_state
-    return stopword_set(
-        general=state.get("sw_g", True),
-        officialese=state.get("sw_o", True),
-        user=get_store().user_words("stopword"),
+    docs = _documents(version)
+    docs = docs[docs["doc_id"].isin(doc_ids)]
+    stopwords = stopword_set(
+        general=flags[0], officialese=flags[1], user=get_store().user_words("stopword")
     )
+    return _keyword_functions()[name](
+        selected_counts(docs), docs, stopwords=stopwords, **dict(options)
+    )
+
+
+def keyword_table(name: str, docs: pd.DataFrame, **options: object) -> pd.DataFrame:
+    """A keywords analysis of `docs` under the current stopword switches, computed once per
+    selection (the full corpus has ~2 M token-count rows; recounting on every rerun is slow).
+    """
+    state = st.session_state
+    flags = (bool(state.get("sw_g", True)), bool(state.get("sw_o", True)))
+    hashable = tuple(
+        sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in options.items())
+    )
+    return _keyword_table(name, store_version(), tuple(docs["doc_id"]), flags, hashable)

@@ -10,19 +10,14 @@ import streamlit as st
 from analysis.errors import PolicyLensError
 from analysis.figures import distinctive_terms_figure, term_trends_figure, top_terms_figure
 from analysis.keywords import (
-    distinctive_terms,
-    document_keywords,
     group_labels,
-    keyword_frequencies,
     keyword_in_context,
-    term_trends,
     wordcloud_image,
 )
 from pages._common import (
-    current_stopwords,
+    keyword_table,
     no_documents_hint,
     selected_corpus,
-    selected_counts,
     selected_documents,
     show_figure,
     show_table,
@@ -68,8 +63,7 @@ c1, c2, c3 = st.columns([2, 2, 3])
 c1.toggle("过滤通用停用词", True, key="sw_g", bind="query-params")
 c2.toggle("过滤公文套话（进一步、加快…）", True, key="sw_o", bind="query-params")
 top = c3.slider("显示词数", 10, 100, 30, step=5, key="top", bind="query-params")
-counts, stopwords = selected_counts(docs), current_stopwords()
-frequencies = keyword_frequencies(counts, docs, stopwords=stopwords)
+frequencies = keyword_table("frequencies", docs)
 if frequencies.empty:
     st.info("当前选择的文档中没有可统计的词。")
     st.stop()
@@ -86,7 +80,7 @@ with freq_tab:
         key="by",
         bind="query-params",
     )
-    table = keyword_frequencies(counts, docs, stopwords=stopwords, by=by, top=top)
+    table = keyword_table("frequencies", docs, by=by, top=top)
     st.caption("选中一行即可查看该词的上下文。")
     show_table(
         table,
@@ -124,14 +118,8 @@ with dist_tab:
         group = d2.selectbox("组", groups, key="dgrp")
         other = d3.selectbox("对照", [REST, *[g for g in groups if g != group]], key="doth")
         versus = None if other == REST else other
-        table = distinctive_terms(
-            counts,
-            docs,
-            by=dby,
-            group=group,
-            other=versus,
-            stopwords=stopwords,
-            top=top // 2 if versus else top,
+        table = keyword_table(
+            "distinctive", docs, by=dby, group=group, other=versus, top=top // 2 if versus else top
         )
         show_figure(
             distinctive_terms_figure(table, group=group, other=other),
@@ -162,7 +150,7 @@ with trend_tab:
     )
     by_region = st.toggle("按地区分线", key="treg", bind="query-params")
     if terms:
-        trends = term_trends(counts, docs, terms=terms, by_region=by_region)
+        trends = keyword_table("trends", docs, terms=terms, by_region=by_region)
         show_figure(term_trends_figure(trends), "词语趋势")
         show_table(
             trends,
@@ -202,7 +190,7 @@ with kwic_tab:
         st.info("输入一个词，或在词频表、图表中点击一个词。")
 
 with doc_tab:
-    keywords = document_keywords(counts, docs, stopwords=stopwords, top=10)
+    keywords = keyword_table("doc_keywords", docs, top=10)
     joined = keywords.groupby("doc_id")["term"].agg("、".join).rename("关键词")
     table = docs[["doc_id", "title", "province", "city", "year"]].merge(joined, on="doc_id")
     show_table(table, "文档关键词")
