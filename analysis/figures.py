@@ -58,6 +58,40 @@ def _format_value(value: float, high: float | None, unit: str) -> str:
     return f"{shown} {unit}"
 
 
+def _timeline_trace(
+    data: pd.DataFrame, region: str, colour: str, axis: str, in_legend: set[str]
+) -> go.Scatter:
+    hover = [
+        f"<b>{_hover_safe(r.metric)}</b><br>{r.comparator} "
+        f"{_format_value(r.value, r.value_high, r.unit)}<br>期限 {r.deadline}"
+        f"（文档 {r.year}）<br>{_hover_safe(r.sentence)}"
+        for r in data.itertuples()
+    ]
+    return go.Scatter(
+        x=data["deadline"],
+        y=data["shown"],
+        xaxis=f"x{axis}",
+        yaxis=f"y{axis}",
+        mode="markers",
+        name=region,
+        legendgroup=region,
+        showlegend=region not in in_legend,
+        marker={"color": colour, "size": 11, "line": {"width": 1, "color": "white"}},
+        error_x={
+            "type": "data",
+            "symmetric": False,
+            "array": [0] * len(data),
+            "arrayminus": data["horizon"].tolist(),
+            "thickness": 1.5,
+            "width": 0,
+            "color": colour,
+        },
+        hovertext=hover,
+        hoverinfo="text",
+        customdata=data.index.to_numpy(),
+    )
+
+
 def target_timeline_figure(points: pd.DataFrame) -> go.Figure:
     """Targets by deadline, one panel per family (vehicles, money, shares never share an axis).
 
@@ -78,54 +112,21 @@ def target_timeline_figure(points: pd.DataFrame) -> go.Figure:
     regions = sorted(points["region"].unique())
     palette = px.colors.qualitative.Plotly + px.colors.qualitative.Dark24
     colours = {r: palette[i % len(palette)] for i, r in enumerate(regions)}
+    traces: list[go.Scatter] = []
     in_legend: set[str] = set()
     for row, family in enumerate(families, start=1):
         panel = points[points["family"] == family]
-        for region in regions:
-            data = panel[panel["region"] == region]
-            if data.empty:
-                continue
-            hover = [
-                f"<b>{_hover_safe(r.metric)}</b><br>{r.comparator} "
-                f"{_format_value(r.value, r.value_high, r.unit)}<br>期限 {r.deadline}"
-                f"（文档 {r.year}）<br>{_hover_safe(r.sentence)}"
-                for r in data.itertuples()
-            ]
-            figure.add_trace(
-                go.Scatter(
-                    x=data["deadline"],
-                    y=data["shown"],
-                    mode="markers",
-                    name=region,
-                    legendgroup=region,
-                    showlegend=region not in in_legend,
-                    marker={
-                        "color": colours[region],
-                        "size": 11,
-                        "line": {"width": 1, "color": "white"},
-                    },
-                    error_x={
-                        "type": "data",
-                        "symmetric": False,
-                        "array": [0] * len(data),
-                        "arrayminus": data["horizon"].tolist(),
-                        "thickness": 1.5,
-                        "width": 0,
-                        "color": colours[region],
-                    },
-                    hovertext=hover,
-                    hoverinfo="text",
-                    customdata=data.index.to_numpy(),
-                ),
-                row=row,
-                col=1,
-            )
+        axis = "" if row == 1 else str(row)
+        for region, data in panel.groupby("region", sort=True):
+            traces.append(_timeline_trace(data, region, colours[region], axis, in_legend))
             in_legend.add(region)
         units = "、".join(dict.fromkeys(panel["shown_unit"]))
         figure.update_yaxes(title_text=units, row=row, col=1)
         positive = panel["shown"][panel["shown"] > 0]
         if len(positive) and positive.max() / positive.min() > 100:
             figure.update_yaxes(type="log", dtick=1, row=row, col=1)
+    # One batch with explicit axes: adding hundreds of traces by row/col is slow.
+    figure.add_traces(traces)
     first = int((points["deadline"] - points["horizon"]).min())
     figure.update_xaxes(
         dtick=1,

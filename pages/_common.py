@@ -35,7 +35,9 @@ COLUMN_LABELS: dict[str, str] = {
 }
 
 
-@st.cache_resource(show_spinner="正在打开文档库…")
+@st.cache_resource(
+    show_spinner="正在打开文档库（首次使用或程序更新后会重新处理全部文档，大语料需要几分钟）…"
+)
 def get_store() -> Store:
     """The corpus store, seeded on first run; one per server process."""
     return corpus.open_corpus(None)

@@ -26,6 +26,13 @@ from pages._common import (
     show_table,
 )
 
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def timeline_figure(points: pd.DataFrame):
+    """Cached: a corpus-wide timeline has hundreds of traces and takes seconds to build."""
+    return target_timeline_figure(points)
+
+
 st.title("目标与数量")
 st.caption(
     "从每篇文档中抽取所有数量表述（数值、单位、比较关系、期限），并判断它是目标、"
@@ -86,7 +93,7 @@ points = timeline_points(chosen_rows)
 if points.empty:
     st.info("当前选择中没有带期限的目标。可以放宽类别、指标或期限筛选。")
 else:
-    show_figure(target_timeline_figure(points), "目标时间线")
+    show_figure(timeline_figure(points), "目标时间线")
 
 left, right = st.columns(2)
 with left:
