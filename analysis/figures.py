@@ -127,12 +127,12 @@ def target_timeline_figure(points: pd.DataFrame) -> go.Figure:
             figure.update_yaxes(type="log", dtick=1, row=row, col=1)
     # One batch with explicit axes: adding hundreds of traces by row/col is slow.
     figure.add_traces(traces)
-    first = int((points["deadline"] - points["horizon"]).min())
+    first, last = int((points["deadline"] - points["horizon"]).min()), int(points["deadline"].max())
     figure.update_xaxes(
-        dtick=1,
+        dtick=1 if last - first <= 15 else None,  # every year while it fits, else Plotly's choice
         tickformat="d",
         showticklabels=True,
-        range=[first - 0.5, points["deadline"].max() + 0.5],
+        range=[first - 0.5, last + 0.5],
     )
     figure.update_xaxes(title_text="期限（年）", row=len(families), col=1)
     figure.update_layout(height=max(320, 260 * len(families)), hovermode="closest")
