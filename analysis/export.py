@@ -35,7 +35,7 @@ def _excel_safe(frame: pd.DataFrame) -> pd.DataFrame:
     """Excel rejects control characters and timezone-aware datetimes; strip both."""
     frame = frame.copy()
     for column in frame.columns:
-        if frame[column].dtype == object:
+        if frame[column].dtype == object or pd.api.types.is_string_dtype(frame[column]):
             frame[column] = frame[column].map(
                 lambda v: (
                     "".join(ch for ch in v if ch >= " " or ch in "\n\t")
