@@ -164,22 +164,8 @@ def show_table(
     )
     slug = _slug(name)
     left, right, _ = st.columns([1, 1, 6])
-    left.download_button(
-        "CSV",
-        export.table_csv(frame),
-        f"{slug}.csv",
-        "text/csv",
-        key=f"{slug}-csv",
-        icon=":material/download:",
-    )
-    right.download_button(
-        "XLSX",
-        lambda: export.table_xlsx(frame),
-        f"{slug}.xlsx",
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        key=f"{slug}-xlsx",
-        icon=":material/download:",
-    )
+    _download(left, "CSV", export.table_csv(frame), slug, "text/csv")
+    _download(right, "XLSX", lambda: export.table_xlsx(frame), slug, XLSX_MIME)
     return event
 
 
@@ -208,32 +194,26 @@ def show_figure(
     )
     slug = _slug(name)
     cols = st.columns([1, 1, 1, 5])
-    cols[0].download_button(
-        "HTML",
-        lambda: export.figure_html(figure),
-        f"{slug}.html",
-        "text/html",
-        key=f"{slug}-html",
-        icon=":material/download:",
-    )
+    _download(cols[0], "HTML", lambda: export.figure_html(figure), slug, "text/html")
     problem = export.image_export_problem()
     if problem:
         cols[3].caption(problem)
         return
-    cols[1].download_button(
-        "PNG",
-        lambda: export.figure_image(figure, "png"),
-        f"{slug}.png",
-        "image/png",
-        key=f"{slug}-png",
-        icon=":material/download:",
-    )
-    cols[2].download_button(
-        "SVG",
-        lambda: export.figure_image(figure, "svg"),
-        f"{slug}.svg",
-        "image/svg+xml",
-        key=f"{slug}-svg",
+    _download(cols[1], "PNG", lambda: export.figure_image(figure, "png"), slug, "image/png")
+    _download(cols[2], "SVG", lambda: export.figure_image(figure, "svg"), slug, "image/svg+xml")
+
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _download(column, label: str, data: object, slug: str, mime: str) -> None:
+    """One export button; `data` may be a callable so the file is only built when clicked."""
+    column.download_button(
+        label,
+        data,
+        f"{slug}.{label.lower()}",
+        mime,
+        key=f"{slug}-{label.lower()}",
         icon=":material/download:",
     )
 
