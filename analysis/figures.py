@@ -125,6 +125,8 @@ def target_timeline_figure(points: pd.DataFrame) -> go.Figure:
         positive = panel["shown"][panel["shown"] > 0]
         if len(positive) and positive.max() / positive.min() > 100:
             figure.update_yaxes(type="log", dtick=1, row=row, col=1)
+        else:  # a lone target should read as "200", not as the middle of 199–201
+            figure.update_yaxes(rangemode="tozero", row=row, col=1)
     # One batch with explicit axes: adding hundreds of traces by row/col is slow.
     figure.add_traces(traces)
     first, last = int((points["deadline"] - points["horizon"]).min()), int(points["deadline"].max())
