@@ -28,6 +28,7 @@ from analysis.targets import KINDS, extract_quantities
 ROOT: Final = Path(__file__).resolve().parents[1]
 GOLD_PATH: Final = ROOT / "tests" / "data" / "targets_gold.csv"
 HELDOUT_PATH: Final = ROOT / "tests" / "data" / "targets_heldout.csv"
+BLIND2_PATH: Final = ROOT / "tests" / "data" / "targets_blind2.csv"
 SEEDS_DIR: Final = ROOT / "seeds"
 CORPUS_DIR: Final = ROOT.parent / "shared" / "corpus"
 SEED_YEARS: Final[dict[str, int]] = {"000": 2018, "001": 2025, "002": 2023, "003": 2023}
