@@ -121,7 +121,11 @@ def _read_docx(data: bytes, name: str) -> Iterator[LoadedDocument]:
     try:
         document = docx.Document(io.BytesIO(data))
     except Exception as exc:  # python-docx raises many types for a corrupt zip
-        raise RejectedFile(name, "corrupt", f"无法打开 Word 文件：{type(exc).__name__}") from exc
+        raise RejectedFile(
+            name,
+            "corrupt",
+            "无法打开 Word 文件：文件已损坏，或不是 .docx 格式（旧版 .doc 请先另存为 .docx）",
+        ) from exc
     paragraphs = [p.text for p in document.paragraphs]
     for table in document.tables:
         paragraphs.extend(" ".join(cell.text for cell in row.cells) for row in table.rows)

@@ -148,6 +148,31 @@ def test_targets_page_draws_the_timeline(server: str, page) -> None:
     page.screenshot(path=str(SHOTS / "targets.png"), full_page=True)
 
 
+def test_upload_reports_each_file_and_keeps_the_rest(server: str, page, tmp_path: Path) -> None:
+    good = tmp_path / "襄阳汽车产业推进会.txt"
+    good.write_bytes(
+        "襄阳市召开汽车产业推进会。到2027年，力争新能源汽车产量突破50万辆。".encode("gbk")
+    )
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    broken = tmp_path / "broken.docx"
+    broken.write_bytes(b"PK\x03\x04 this is not a real Word file")
+    page.goto(f"{server}/upload")
+    _wait_for_app(page, "选择文件")
+    page.locator('input[type="file"]').set_input_files([str(good), str(empty), str(broken)])
+    page.get_by_role("button", name="导入").click()
+    page.get_by_text("个文件未能导入").wait_for(timeout=60_000)
+    time.sleep(1)
+    body = page.inner_text("body")
+    assert "已导入 1 篇文档" in body
+    assert "empty.txt" in body and "broken.docx" in body
+    page.screenshot(path=str(SHOTS / "upload.png"), full_page=True)
+    page.goto(server)
+    _wait_for_app(page, "文档列表")
+    metrics = page.locator('[data-testid="stMetricValue"]').all_inner_texts()
+    assert metrics[0] == "5"  # the four seeds are untouched, the good file was added
+
+
 def test_screenshots_are_not_blank() -> None:
     shot = SHOTS / "overview.png"
     if not shot.exists():
