@@ -71,18 +71,18 @@ def render_sidebar_filters() -> None:
     sidebar = st.sidebar
     sidebar.header("筛选")
     provinces = sorted(docs["province"].dropna().unique())
-    _keep_valid("prov", provinces)
+    keep_valid("prov", provinces)
     chosen = sidebar.multiselect(
         "省份", provinces, key="prov", bind="query-params", placeholder="全部省份"
     )
     in_scope = docs[docs["province"].isin(chosen)] if chosen else docs
     cities = sorted(in_scope["city"].dropna().unique())
-    _keep_valid("city", cities)
+    keep_valid("city", cities)
     sidebar.multiselect("城市", cities, key="city", bind="query-params", placeholder="全部城市")
     years = pd.to_numeric(docs["year"], errors="coerce").dropna().astype(int)
     if len(years) and years.min() < years.max():
         low, high = int(years.min()), int(years.max())
-        _clamp_range("years", low, high)
+        clamp_range("years", low, high)
         sidebar.slider("年份", low, high, (low, high), key="years", bind="query-params")
     sidebar.multiselect(
         "文档类型",
@@ -95,13 +95,20 @@ def render_sidebar_filters() -> None:
     sidebar.caption(f"文档库：`{get_store().path}`")
 
 
-def _keep_valid(key: str, options: list[str]) -> None:
-    """Drop selections the options no longer offer (a city of an unselected province)."""
-    if key in st.session_state:
-        st.session_state[key] = [v for v in st.session_state[key] if v in options]
+def keep_valid(key: str, options: list) -> None:
+    """Drop selections the options no longer offer (a city of an unselected province), so a
+    narrower filter never leaves a widget holding a value it cannot show.
+    """
+    if key not in st.session_state:
+        return
+    value = st.session_state[key]
+    if isinstance(value, list):
+        st.session_state[key] = [v for v in value if v in options]
+    elif value not in options:
+        del st.session_state[key]
 
 
-def _clamp_range(key: str, low: int, high: int) -> None:
+def clamp_range(key: str, low: int, high: int) -> None:
     if key in st.session_state:
         a, b = st.session_state[key]
         st.session_state[key] = (max(low, min(a, high)), min(high, max(b, low)))

@@ -15,6 +15,7 @@ from analysis.keywords import (
     wordcloud_image,
 )
 from pages._common import (
+    keep_valid,
     keyword_table,
     no_documents_hint,
     selected_corpus,
@@ -115,8 +116,11 @@ with dist_tab:
     if len(groups) < 2:
         st.info(f"当前选择只有一个{GROUPINGS[dby]}，无法比较。请放宽筛选条件。")
     else:
+        keep_valid("dgrp", groups)
         group = d2.selectbox("组", groups, key="dgrp")
-        other = d3.selectbox("对照", [REST, *[g for g in groups if g != group]], key="doth")
+        others = [REST, *[g for g in groups if g != group]]
+        keep_valid("doth", others)
+        other = d3.selectbox("对照", others, key="doth")
         versus = None if other == REST else other
         table = keyword_table(
             "distinctive", docs, by=dby, group=group, other=versus, top=top // 2 if versus else top

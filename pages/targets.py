@@ -18,6 +18,7 @@ from analysis.timelines import (
     timeline_points,
 )
 from pages._common import (
+    clamp_range,
     get_store,
     highlighted,
     no_documents_hint,
@@ -65,6 +66,7 @@ deadlines = pd.to_numeric(quantities["deadline"], errors="coerce").dropna().asty
 bounds: tuple[int | None, int | None] = (None, None)
 if len(deadlines) and deadlines.min() < deadlines.max():
     low, high = int(deadlines.min()), int(deadlines.max())
+    clamp_range("dl", low, high)
     chosen = c3.slider("期限", low, high, (low, high), key="dl", bind="query-params")
     if chosen != (low, high):
         bounds = chosen

@@ -212,3 +212,13 @@ def test_undated_documents_stay_until_a_year_range_is_chosen() -> None:
         assert doc_id not in set(documents_table(at)["doc_id"])
     finally:
         store.set_fields(doc_id, {"year": "2018"})
+
+
+def test_narrowing_the_selection_never_leaves_a_widget_out_of_range() -> None:
+    at = app().run()
+    at.switch_page("pages/targets.py").run()
+    at.session_state["dl"] = (2030, 2040)  # a deadline range the seeds do not reach
+    at.run()
+    assert not at.exception, at.exception
+    low, high = at.slider(key="dl").value
+    assert 2025 <= low <= high <= 2026
