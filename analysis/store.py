@@ -113,6 +113,23 @@ class Store:
         finally:
             con.close()
 
+    @contextmanager
+    def _transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """All or nothing; a committed write also bumps the generation `version()` reports."""
+        with self._connect() as con:
+            con.execute("BEGIN TRANSACTION")
+            try:
+                yield con
+                con.execute(
+                    """INSERT OR REPLACE INTO meta VALUES ('generation', CAST(
+                         CAST(coalesce((SELECT value FROM meta WHERE key = 'generation'), '0')
+                              AS BIGINT) + 1 AS VARCHAR))"""
+                )
+                con.execute("COMMIT")
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+
     # -- reading -----------------------------------------------------------------------
 
     def get_meta(self, key: str) -> str | None:
@@ -131,15 +148,8 @@ class Store:
         return dict(rows)
 
     def version(self) -> str:
-        """Changes whenever anything in the store changes: a cache key for the UI."""
-        with self._connect() as con:
-            row = con.execute(
-                """SELECT (SELECT count(*) FROM documents) || ':' ||
-                          coalesce((SELECT max(ingested_at)::VARCHAR FROM documents), '') || ':' ||
-                          coalesce((SELECT max(updated_at)::VARCHAR FROM overrides), '') || ':' ||
-                          (SELECT count(*) FROM user_words)"""
-            ).fetchone()
-        return str(row[0]) if row else ""
+        """A cache key for the UI: every committed write bumps it (see `_transaction`)."""
+        return self.get_meta("generation") or "0"
 
     def documents(self) -> pd.DataFrame:
         """One row per document with its effective metadata (DOC_COLUMNS)."""
@@ -194,9 +204,7 @@ class Store:
                 [doc_id],
             ).df()
         rows = pd.concat([detected, overrides], ignore_index=True)
-        rows["rank"] = rows["origin"].map(ORIGIN_ORDER.index)
-        # drop_duplicates, not groupby().last(): a correction to "unknown" (None) must win.
-        effective = rows.sort_values("rank", kind="stable").drop_duplicates("field", keep="last")
+        effective = _strongest(rows, ["field"])
         detected_idx = detected.set_index("field")
         effective["evidence"] = [
             _evidence_for(row, detected_idx) for row in effective.itertuples(index=False)
@@ -246,15 +254,9 @@ class Store:
         """Add or replace documents, all or nothing."""
         if not documents:
             return
-        with self._connect() as con:
-            con.execute("BEGIN TRANSACTION")
-            try:
-                for doc in documents:
-                    self._write_one(con, doc)
-                con.execute("COMMIT")
-            except BaseException:
-                con.execute("ROLLBACK")
-                raise
+        with self._transaction() as con:
+            for doc in documents:
+                self._write_one(con, doc)
 
     def _write_one(self, con: duckdb.DuckDBPyConnection, doc: StoredDocument) -> None:
         for table in ("documents", "changes", "detections", "token_counts", "quantities"):
@@ -273,48 +275,27 @@ class Store:
             ],
         )
         changes = doc.changes.assign(doc_id=doc.doc_id, seq=range(len(doc.changes)))
-        if len(changes):
-            con.register("new_changes", changes)
-            con.execute(
-                """INSERT INTO changes SELECT doc_id, seq, step, reason, start, "end", removed
-                   FROM new_changes"""
-            )
-            con.unregister("new_changes")
+        _insert_frame(con, "changes", changes, 'doc_id, seq, step, reason, start, "end", removed')
         detections = doc.detections.assign(doc_id=doc.doc_id)
-        if len(detections):
-            detections["value"] = detections["value"].map(_as_text)
-            con.register("new_detections", detections)
-            con.execute(
-                """INSERT INTO detections SELECT doc_id, field, value, evidence, confidence
-                   FROM new_detections"""
-            )
-            con.unregister("new_detections")
+        detections["value"] = detections["value"].map(_as_text)
+        _insert_frame(con, "detections", detections, "doc_id, field, value, evidence, confidence")
         for field_name, (value, origin) in doc.overrides.items():
             con.execute(
                 "INSERT OR REPLACE INTO overrides (doc_id, field, value, origin) VALUES (?,?,?,?)",
                 [doc.doc_id, field_name, value, origin],
             )
-        if doc.token_counts is not None and len(doc.token_counts):
+        if doc.token_counts is not None:
             counts = doc.token_counts.assign(doc_id=doc.doc_id)
-            con.register("new_counts", counts)
-            con.execute("INSERT INTO token_counts SELECT doc_id, term, count FROM new_counts")
-            con.unregister("new_counts")
+            _insert_frame(con, "token_counts", counts, "doc_id, term, count")
         if doc.quantities is not None:
-            _insert_quantities(con, doc.doc_id, doc.quantities)
+            quantities = doc.quantities.assign(doc_id=doc.doc_id)
+            _insert_frame(con, "quantities", quantities, f"doc_id, {QUANTITY_SELECT}")
 
     def replace_token_counts(self, counts: pd.DataFrame) -> None:
         """Swap in a whole new segmentation (after a dictionary change), atomically."""
-        with self._connect() as con:
-            con.execute("BEGIN TRANSACTION")
-            try:
-                con.execute("DELETE FROM token_counts")
-                con.register("new_counts", counts)
-                con.execute("INSERT INTO token_counts SELECT doc_id, term, count FROM new_counts")
-                con.unregister("new_counts")
-                con.execute("COMMIT")
-            except BaseException:
-                con.execute("ROLLBACK")
-                raise
+        with self._transaction() as con:
+            con.execute("DELETE FROM token_counts")
+            _insert_frame(con, "token_counts", counts, "doc_id, term, count")
 
     def quantities(self) -> pd.DataFrame:
         """Every stored quantity with its document's keys (doc_id, source, province, city,
@@ -329,37 +310,28 @@ class Store:
 
     def replace_quantities(self, doc_id: str, quantities: pd.DataFrame) -> None:
         """Swap one document's quantities (after its year was corrected), atomically."""
-        with self._connect() as con:
-            con.execute("BEGIN TRANSACTION")
-            try:
-                con.execute("DELETE FROM quantities WHERE doc_id = ?", [doc_id])
-                _insert_quantities(con, doc_id, quantities)
-                con.execute("COMMIT")
-            except BaseException:
-                con.execute("ROLLBACK")
-                raise
+        with self._transaction() as con:
+            con.execute("DELETE FROM quantities WHERE doc_id = ?", [doc_id])
+            frame = quantities.assign(doc_id=doc_id)
+            _insert_frame(con, "quantities", frame, f"doc_id, {QUANTITY_SELECT}")
 
     def set_fields(self, doc_id: str, values: Mapping[str, str], *, origin: str = "user") -> None:
         """Correct metadata fields; the correction outlives re-ingests and re-detection."""
         self._require(doc_id)
         checked = {name: validate_field(name, value) for name, value in values.items()}
-        with self._connect() as con:
-            con.execute("BEGIN TRANSACTION")
+        with self._transaction() as con:
             for name, value in checked.items():
                 con.execute(
                     """INSERT OR REPLACE INTO overrides (doc_id, field, value, origin, updated_at)
                        VALUES (?, ?, ?, ?, current_timestamp)""",
                     [doc_id, name, value, origin],
                 )
-            con.execute("COMMIT")
 
     def set_user_words(self, kind: str, words: list[str]) -> None:
-        with self._connect() as con:
-            con.execute("BEGIN TRANSACTION")
+        with self._transaction() as con:
             con.execute("DELETE FROM user_words WHERE kind = ?", [kind])
             for word in dict.fromkeys(w.strip() for w in words if w.strip()):
                 con.execute("INSERT INTO user_words VALUES (?, ?)", [word, kind])
-            con.execute("COMMIT")
 
     # -- helpers -----------------------------------------------------------------------
 
@@ -375,12 +347,7 @@ class Store:
             """SELECT doc_id, field, value, 'detected' AS origin FROM detections
                UNION ALL SELECT doc_id, field, value, origin FROM overrides"""
         ).df()
-        if rows.empty:
-            return rows
-        rows["rank"] = rows["origin"].map(ORIGIN_ORDER.index)
-        return rows.sort_values("rank", kind="stable").drop_duplicates(
-            ["doc_id", "field"], keep="last"
-        )
+        return rows if rows.empty else _strongest(rows, ["doc_id", "field"])
 
 
 QUANTITY_SELECT: Final = (
@@ -389,12 +356,24 @@ QUANTITY_SELECT: Final = (
 )
 
 
-def _insert_quantities(con: duckdb.DuckDBPyConnection, doc_id: str, frame: pd.DataFrame) -> None:
+def _insert_frame(
+    con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, columns: str
+) -> None:
+    """Bulk-insert `frame` (columns named as in `table`) through a registered view."""
     if frame.empty:
         return
-    con.register("new_quantities", frame.assign(doc_id=doc_id))
-    con.execute(f"INSERT INTO quantities SELECT doc_id, {QUANTITY_SELECT} FROM new_quantities")
-    con.unregister("new_quantities")
+    con.register("incoming", frame)
+    con.execute(f"INSERT INTO {table} SELECT {columns} FROM incoming")
+    con.unregister("incoming")
+
+
+def _strongest(rows: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Per key, the row whose origin ranks highest in ORIGIN_ORDER.
+
+    drop_duplicates, not groupby().last(): a correction to "unknown" (None) must win.
+    """
+    ranked = rows.assign(rank=rows["origin"].map(ORIGIN_ORDER.index))
+    return ranked.sort_values("rank", kind="stable").drop_duplicates(keys, keep="last")
 
 
 def _as_text(value: object) -> str | None:

@@ -200,3 +200,20 @@ def test_seed_quantities_follow_the_seed_year(seed_store: Store) -> None:
     assert (speech["year"] == 2025).all()
     assert {"target", "instrument", "achievement"} <= set(speech["kind"])
     assert quantities[quantities["source"].str.startswith("003")]["kind"].ne("target").all()
+
+
+def test_every_write_changes_the_version_the_ui_caches_on(store: Store) -> None:
+    seen = {store.version()}
+    store.set_user_words("stopword", ["某词"])
+    seen.add(store.version())
+    store.set_user_words("stopword", ["另一词"])  # same count, other word: still a change
+    seen.add(store.version())
+    doc_id = store.documents()["doc_id"].iloc[0]
+    store.set_fields(doc_id, {"district": "测试区"})
+    seen.add(store.version())
+    store.replace_token_counts(store.token_counts())
+    seen.add(store.version())
+    assert len(seen) == 5
+    with pytest.raises(InvalidField):
+        store.set_fields(doc_id, {"year": "bad"})
+    assert store.version() in seen  # nothing committed, nothing changed
