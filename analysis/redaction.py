@@ -24,6 +24,8 @@ _MASK_GLUED: Final = (
 _MASKED_CODE: Final = r"(?:[A-Za-z0-9]*[*＊][A-Za-z0-9]+)"
 
 _MASK_CHARS: Final = frozenset("*＊×○□■◯")
+# Cheap pre-check: a text without any of these characters holds no placeholder.
+MAY_HOLD_PLACEHOLDER: Final = re.compile(f"[XxＸｘ{''.join(sorted(_MASK_CHARS))}]")
 PLACEHOLDER_RE: Final = re.compile(f"{_MASKED_CODE}|{_MASK_RUN}|{_MASK_GLUED}")
 
 

@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.errors import PolicyLensError
-from analysis.redaction import PLACEHOLDER_RE, is_placeholder
+from analysis.redaction import MAY_HOLD_PLACEHOLDER, PLACEHOLDER_RE, is_placeholder
 
 EngineName = Literal["auto", "rjieba", "jieba"]
 StopwordKind = Literal["", "general", "officialese", "user"]
@@ -64,7 +64,6 @@ _JIEBA_SKIP: Final = re.compile(r"([a-zA-Z0-9]+(?:\.\d+)?%?)")
 # Text where jieba-rs may keep an ASCII run with . - _ + # & % whole (`gov.cn`, `4.5-5%`).
 _JIEBA_SPLIT_NEEDED: Final = re.compile(r"[A-Za-z0-9+#&._%\-][+#&._%\-]|[+#&._%\-][A-Za-z0-9]")
 # Only texts with one of these characters can hold a placeholder (cheap pre-check).
-_MAY_HOLD_PLACEHOLDER: Final = re.compile(r"[XxＸｘ×○□■◯〇＊*]")
 JIEBA_0_42_1_DICT_SHA256: Final = "7197c3211ddd98962b036cdf40324d1ea2bfaa12bd028e68faa70111a88e12a8"
 _NUMBER: Final = re.compile(
     r"[+\-−]?[0-9０-９][0-9０-９.,，．]*[%％‰]?|[零〇一二三四五六七八九十两百千万亿]*[零〇一二三四五六七八九十两][零〇一二三四五六七八九十两百千万亿]*"
@@ -432,7 +431,7 @@ class Segmenter:
 
 
 def _cut_around_placeholders(text: str, engine: _Engine) -> list[str]:
-    if _MAY_HOLD_PLACEHOLDER.search(text) is None:
+    if MAY_HOLD_PLACEHOLDER.search(text) is None:
         return engine.cut(text)
     tokens: list[str] = []
     pos = 0

@@ -2,7 +2,12 @@ from __future__ import annotations
 
 import pytest
 
-from analysis.redaction import is_placeholder, placeholder_spans, touches_placeholder
+from analysis.redaction import (
+    PLACEHOLDER_RE,
+    is_placeholder,
+    placeholder_spans,
+    touches_placeholder,
+)
 
 
 @pytest.mark.parametrize(
@@ -36,3 +41,14 @@ def test_a_number_touching_a_placeholder_is_refused() -> None:
 )
 def test_is_placeholder(token: str, expected: bool) -> None:
     assert is_placeholder(token) is expected
+
+
+@pytest.mark.parametrize(
+    "text", ["XX亿元", "ｘｘ", "ＸＸ万辆", "*汽车", "N*9031", "××区", "○○", "■■■"]
+)
+def test_the_cheap_pre_check_sees_every_placeholder(text: str) -> None:
+    from analysis.redaction import MAY_HOLD_PLACEHOLDER
+
+    match = PLACEHOLDER_RE.search(text)
+    assert match is not None
+    assert MAY_HOLD_PLACEHOLDER.search(match.group())
