@@ -87,10 +87,7 @@ def add_filter_options(parser: argparse.ArgumentParser) -> None:
 @command("ingest")
 def cmd_ingest(args: argparse.Namespace, store: Store) -> int:
     outcomes = corpus.ingest_paths(store, [Path(p) for p in args.paths])
-    frame = pd.DataFrame(
-        [(o.source, o.status, o.doc_id, o.reason) for o in outcomes],
-        columns=["source", "status", "doc_id", "reason"],
-    )
+    frame = corpus.outcomes_frame(outcomes)
     emit(frame, args.format)
     return 2 if (frame["status"] == "rejected").any() else 0
 

@@ -11,7 +11,7 @@ import csv
 import hashlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Final, Literal
 
@@ -19,7 +19,7 @@ import pandas as pd
 
 from analysis import cleaning, metadata
 from analysis.errors import RejectedFile
-from analysis.loading import LoadedDocument, expand_paths, read_path
+from analysis.loading import LoadedDocument, expand_paths, read_bytes, read_path
 from analysis.segmentation import Segmenter, corpus_token_counts, token_counts
 from analysis.store import Store, StoredDocument
 from analysis.targets import extract_quantities
@@ -126,23 +126,40 @@ def ingest_paths(
     progress: Progress | None = None,
 ) -> list[IngestOutcome]:
     """Ingest files and folders; bad files are reported, the rest goes in as one transaction."""
+    readers = (partial(read_path, path) for path in expand_paths(paths))
+    return _ingest(store, readers, overrides=overrides or {}, progress=progress)
+
+
+def ingest_uploads(store: Store, files: Iterable[tuple[str, bytes]]) -> list[IngestOutcome]:
+    """Ingest uploaded files (name, content) exactly as `ingest_paths` ingests files on disk."""
+    return _ingest(store, (partial(read_bytes, data, name) for name, data in files), overrides={})
+
+
+def _ingest(
+    store: Store,
+    readers: Iterable[Callable[[], list[LoadedDocument]]],
+    *,
+    overrides: dict[str, dict[str, tuple[str, str]]],
+    progress: Progress | None = None,
+) -> list[IngestOutcome]:
     outcomes: list[IngestOutcome] = []
     loaded: list[LoadedDocument] = []
-    for path in expand_paths(paths):
+    for read in readers:
         try:
-            loaded.extend(read_path(path))
+            loaded.extend(read())
         except RejectedFile as exc:
             outcomes.append(IngestOutcome(exc.source, "rejected", reason=exc.message))
-    documents, more = _process_new(store, loaded, overrides=overrides or {}, progress=progress)
+    documents, more = _process_new(store, loaded, overrides=overrides, progress=progress)
     store.write(documents)
     return outcomes + more
 
 
-def ingest_loaded(store: Store, loaded: Sequence[LoadedDocument]) -> list[IngestOutcome]:
-    """Ingest documents already read (e.g. from an upload)."""
-    documents, outcomes = _process_new(store, loaded, overrides={})
-    store.write(documents)
-    return outcomes
+def outcomes_frame(outcomes: Sequence[IngestOutcome]) -> pd.DataFrame:
+    """The per-file ingest report: source, status, doc_id, reason."""
+    return pd.DataFrame(
+        [(o.source, o.status, o.doc_id, o.reason) for o in outcomes],
+        columns=["source", "status", "doc_id", "reason"],
+    )
 
 
 def _process_new(

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from analysis import corpus
-from analysis.errors import RejectedFile
-from analysis.loading import SUPPORTED_SUFFIXES, read_bytes
+from analysis.loading import SUPPORTED_SUFFIXES
 from pages._common import get_store
 
 STATUS_LABELS = {
@@ -28,19 +26,11 @@ files = st.file_uploader(
     "选择文件", type=[s.lstrip(".") for s in SUPPORTED_SUFFIXES], accept_multiple_files=True
 )
 if files and st.button("导入", type="primary"):
-    outcomes: list[corpus.IngestOutcome] = []
-    loaded = []
-    for file in files:
-        try:
-            loaded.extend(read_bytes(file.getvalue(), file.name))
-        except RejectedFile as exc:
-            outcomes.append(corpus.IngestOutcome(exc.source, "rejected", reason=exc.message))
-    store = get_store()
     with st.spinner("正在清洗、识别元数据并分词…"):
-        outcomes += corpus.ingest_loaded(store, loaded)
-    report = pd.DataFrame(
-        [(o.source, STATUS_LABELS[o.status], o.doc_id, o.reason) for o in outcomes],
-        columns=["文件", "结果", "编号", "说明"],
+        outcomes = corpus.ingest_uploads(get_store(), [(f.name, f.getvalue()) for f in files])
+    report = corpus.outcomes_frame(outcomes)
+    report = report.assign(status=report["status"].map(STATUS_LABELS)).rename(
+        columns={"source": "文件", "status": "结果", "doc_id": "编号", "reason": "说明"}
     )
     rejected = sum(o.status == "rejected" for o in outcomes)
     added = sum(o.status in ("added", "updated") for o in outcomes)

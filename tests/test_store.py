@@ -217,3 +217,20 @@ def test_every_write_changes_the_version_the_ui_caches_on(store: Store) -> None:
     with pytest.raises(InvalidField):
         store.set_fields(doc_id, {"year": "bad"})
     assert store.version() in seen  # nothing committed, nothing changed
+
+
+def test_uploads_are_reported_by_name_and_a_bad_one_loses_nothing(store: Store) -> None:
+    before = set(store.documents()["doc_id"])
+    outcomes = corpus.ingest_uploads(
+        store,
+        [
+            ("好.txt", "十堰市召开汽车产业大会，力争整车产量突破60万辆。".encode("gb18030")),
+            ("坏.docx", b"PK\x03\x04 not a zip"),
+            ("空.txt", b""),
+        ],
+    )
+    report = corpus.outcomes_frame(outcomes).set_index("source")
+    assert report.loc["好.txt", "status"] == "added"
+    assert report.loc["坏.docx", "status"] == "rejected" and report.loc["坏.docx", "reason"]
+    assert report.loc["空.txt", "status"] == "rejected"
+    assert set(store.documents()["doc_id"]) == before | {report.loc["好.txt", "doc_id"]}
