@@ -192,13 +192,16 @@ def cmd_segment(args: argparse.Namespace, store: Store) -> int:
     return 0
 
 
+STORE_HELP: Final = f"DuckDB 文件路径（默认取环境变量 {STORE_ENV}，再默认用户数据目录）"
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
         "--store",
         type=Path,
         default=None,
-        help=f"DuckDB 文件路径（默认取环境变量 {STORE_ENV}，再默认用户数据目录）",
+        help=STORE_HELP,
     )
     common.add_argument("--format", choices=FORMATS, default="table")
 
@@ -239,7 +242,54 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--width", type=int, default=20)
     p = sub.add_parser("segment", parents=[common], help="分词：输出以空格分隔的词")
     p.add_argument("text")
+    add_export_parser(sub)
     return parser
+
+
+EXPORT_FORMATS = ("png", "svg", "html", "csv", "xlsx", "zip", "report")
+
+
+def add_export_parser(sub: argparse._SubParsersAction) -> None:
+    store_only = argparse.ArgumentParser(add_help=False)
+    store_only.add_argument("--store", type=Path, default=None, help=STORE_HELP)
+    p = sub.add_parser(
+        "export",
+        parents=[store_only],
+        help="导出视图：与仪表盘按钮相同的图表、表格、压缩包或 HTML 报告",
+    )
+    p.add_argument("--view", choices=["overview", "keywords", "targets", "regions"], required=True)
+    add_filter_options(p)
+    p.add_argument("--format", choices=EXPORT_FORMATS, required=True)
+    p.add_argument(
+        "--out",
+        type=Path,
+        required=True,
+        help="png/svg/html/csv/xlsx：输出文件夹（每个图表或表格一个文件）；zip/report：输出文件",
+    )
+
+
+@command("export")
+def cmd_export(args: argparse.Namespace, store: Store) -> int:
+    from analysis.bundle import bundle_zip, report_html, write_view_files
+    from analysis.views import BUILDERS, build_view, view_settings
+
+    filters = filters_from_args(args)
+    if args.format == "report":
+        names = list(BUILDERS)
+        views = [build_view(store, name, filters) for name in names]
+        settings = view_settings(store, filters, names, {})
+        args.out.write_bytes(report_html(views, settings))
+        print(args.out)
+        return 0
+    view = build_view(store, args.view, filters)
+    if args.format == "zip":
+        settings = view_settings(store, filters, [args.view], {})
+        args.out.write_bytes(bundle_zip([view], settings))
+        print(args.out)
+        return 0
+    for path in write_view_files(view, [args.format], args.out):
+        print(path)
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -72,3 +72,25 @@ def _region_mask(docs: pd.DataFrame, provinces: Sequence[str], cities: Sequence[
     provinces_with_city = set(docs.loc[docs["city"].isin(cities), "province"])
     whole = [p for p in provinces if p not in provinces_with_city]
     return docs["province"].isin(whole) | docs["city"].isin(cities)
+
+
+def describe_filters(filters: Filters, *, documents: int | None = None) -> str:
+    """One line naming a selection, for chart subtitles and export settings.
+
+    >>> describe_filters(Filters(provinces=("湖北省",), year_from=2023, year_to=2025), documents=3)
+    '湖北省；2023–2025 年；全部类型；3 篇文档'
+    """
+    from analysis.types import DOC_TYPE_LABELS
+
+    regions = "、".join((*filters.provinces, *filters.cities)) or "全部地区"
+    if filters.year_from is None and filters.year_to is None:
+        years = "全部年份"
+    elif filters.year_from == filters.year_to:
+        years = f"{filters.year_from} 年"
+    else:
+        years = f"{filters.year_from or ''}–{filters.year_to or ''} 年"
+    types = "、".join(DOC_TYPE_LABELS.get(t, t) for t in filters.doc_types) or "全部类型"
+    parts = [regions, years, types]
+    if documents is not None:
+        parts.append(f"{documents:,} 篇文档")
+    return "；".join(parts)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from analysis.filters import with_region
+from analysis.filters import UNKNOWN, with_region
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,3 +52,20 @@ def documents_by_region_year(docs: pd.DataFrame) -> pd.DataFrame:
         documents=("doc_id", "size"), chars=("chars", "sum")
     )
     return grouped.sort_values(["year", "region"]).reset_index(drop=True)
+
+
+def documents_by_province_year(docs: pd.DataFrame) -> pd.DataFrame:
+    """province, year, documents, chars: cities summed into their province.
+
+    The province of a document without one is `（未知）`; an unknown year is `未知`.
+    """
+    if docs.empty:
+        return pd.DataFrame(columns=["province", "year", "documents", "chars"])
+    frame = docs.assign(
+        province=docs["province"].fillna(UNKNOWN).replace("", UNKNOWN),
+        year=docs["year"].astype("Int64").astype("string").fillna("未知"),
+    )
+    grouped = frame.groupby(["province", "year"], as_index=False).agg(
+        documents=("doc_id", "size"), chars=("chars", "sum")
+    )
+    return grouped.sort_values(["year", "province"]).reset_index(drop=True)

@@ -26,6 +26,8 @@ FAMILY_LABELS: Final[dict[str, str]] = {
     "time": "时间",
     "area": "面积",
     "energy": "能源",
+    "concentration": "浓度",
+    "scale": "规模",
 }
 KIND_LABELS: Final[dict[str, str]] = {
     "target": "目标",
@@ -112,21 +114,71 @@ def display_scale(values: pd.Series) -> tuple[float, str]:
     return next(((d, p) for d, p in DISPLAY_SCALES if median >= d), (1.0, ""))
 
 
-def timeline_points(quantities: pd.DataFrame) -> pd.DataFrame:
-    """Targets with a deadline, ready to plot: region and family labels, and each value in
-    the panel's display unit (`shown`, `shown_unit`: 2,000,000 辆 -> 200 万辆).
+def _metric_keys(targets: pd.DataFrame) -> pd.Series:
+    """What makes two targets comparable: the canonical metric where one is known, else the
+    family and unit (all 万辆 vehicle counts, all growth rates in %).
     """
-    points = with_region(quantities[quantities["kind"] == "target"])
-    points = points[pd.to_numeric(points["deadline"], errors="coerce").notna()]
+    fallback = targets["family"].fillna("") + "|" + targets["unit"].fillna("")
+    if "canonical_metric" in targets.columns:
+        canonical = targets["canonical_metric"].astype("object")
+        known = canonical.notna() & (canonical.astype(str) != "")
+        return canonical.where(known, fallback).astype(str)
+    return fallback
+
+
+def metric_key_label(key: str) -> str:
+    """`vehicles|辆` -> `车辆（辆）`; a canonical metric name is already readable."""
+    family, sep, unit = key.partition("|")
+    if not sep:
+        return key
+    return (
+        f"{FAMILY_LABELS.get(family, family)}（{unit}）"
+        if unit
+        else FAMILY_LABELS.get(family, family)
+    )
+
+
+def _dated_targets(quantities: pd.DataFrame) -> pd.DataFrame:
+    targets = quantities[quantities["kind"] == "target"]
+    targets = targets[pd.to_numeric(targets["deadline"], errors="coerce").notna()]
+    return with_region(targets).assign(metric_key=lambda t: _metric_keys(t))
+
+
+def metric_options(quantities: pd.DataFrame) -> pd.DataFrame:
+    """metric_key, label, targets, regions: the comparable metrics that have dated targets,
+    those set by the most regions first (the default the timeline opens on).
+    """
+    targets = _dated_targets(quantities)
+    if targets.empty:
+        return pd.DataFrame(columns=["metric_key", "label", "targets", "regions"])
+    table = targets.groupby("metric_key", as_index=False).agg(
+        targets=("kind", "size"), regions=("region", "nunique")
+    )
+    table = table.assign(label=table["metric_key"].map(metric_key_label))
+    ordered = table.sort_values(
+        ["regions", "targets", "metric_key"], ascending=[False, False, True]
+    )
+    return ordered[["metric_key", "label", "targets", "regions"]].reset_index(drop=True)
+
+
+def timeline_points(quantities: pd.DataFrame, metric_keys: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Targets with a deadline, ready to plot: region, comparable-metric key and each value
+    in its unit's display scale (`shown`, `shown_unit`: 2,000,000 辆 -> 200 万辆).
+
+    `metric_keys` (from `metric_options`) keeps only those metrics; empty keeps all.
+    """
+    points = _dated_targets(quantities)
+    if metric_keys:
+        points = points[points["metric_key"].isin(metric_keys)]
     points = points.assign(
         deadline=points["deadline"].astype(int),
         family_label=points["family"].map(lambda f: FAMILY_LABELS.get(f, f)),
         horizon=pd.to_numeric(points["horizon"], errors="coerce").fillna(0).clip(lower=0),
     ).reset_index(drop=True)
     shown, shown_unit = [], []
-    scales = {family: display_scale(group["value"]) for family, group in points.groupby("family")}
+    scales = {unit: display_scale(group["value"]) for unit, group in points.groupby("unit")}
     for row in points.itertuples():
-        divisor, prefix = scales[row.family]
+        divisor, prefix = scales[row.unit]
         shown.append(row.value / divisor)
         shown_unit.append(f"{prefix}{row.unit}")
     return points.assign(shown=shown, shown_unit=shown_unit)

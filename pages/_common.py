@@ -13,26 +13,12 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from analysis import corpus, export
+from analysis import corpus, export, views
+from analysis.chart_style import ChartContext
 from analysis.filters import Filters, apply_filters
+from analysis.labels import COLUMN_LABELS, localised
 from analysis.store import Store
 from analysis.types import DOC_TYPE_LABELS, DOC_TYPES
-
-# Column headers shown to users; the data keeps its English names for CSV and the CLI.
-COLUMN_LABELS: dict[str, str] = {
-    "doc_id": "编号",
-    "source": "文件",
-    "title": "标题",
-    "province": "省",
-    "city": "市",
-    "district": "区县",
-    "year": "年份",
-    "date": "日期",
-    "doc_type": "类型",
-    "chars": "字数",
-    "raw_chars": "原始字数",
-    "sha256": "SHA-256",
-}
 
 
 @st.cache_resource(
@@ -71,12 +57,14 @@ def render_sidebar_filters() -> None:
     sidebar = st.sidebar
     sidebar.header("筛选")
     provinces = sorted(docs["province"].dropna().unique())
+    warn_unknown("prov", provinces, "省份", sidebar)
     keep_valid("prov", provinces)
     chosen = sidebar.multiselect(
         "省份", provinces, key="prov", bind="query-params", placeholder="全部省份"
     )
     in_scope = docs[docs["province"].isin(chosen)] if chosen else docs
     cities = sorted(in_scope["city"].dropna().unique())
+    warn_unknown("city", cities, "城市", sidebar)
     keep_valid("city", cities)
     sidebar.multiselect("城市", cities, key="city", bind="query-params", placeholder="全部城市")
     years = pd.to_numeric(docs["year"], errors="coerce").dropna().astype(int)
@@ -84,6 +72,7 @@ def render_sidebar_filters() -> None:
         low, high = int(years.min()), int(years.max())
         clamp_range("years", low, high)
         sidebar.slider("年份", low, high, (low, high), key="years", bind="query-params")
+    warn_unknown("type", list(DOC_TYPES), "文档类型", sidebar)
     sidebar.multiselect(
         "文档类型",
         list(DOC_TYPES),
@@ -92,7 +81,45 @@ def render_sidebar_filters() -> None:
         format_func=DOC_TYPE_LABELS.get,
         placeholder="全部类型",
     )
+    with sidebar.expander("分享与导出", icon=":material/share:"):
+        st.code(current_link(), language=None, wrap_lines=True)
+        st.caption("复制上面的链接（右上角按钮）：在任何浏览器中打开都是同一视图。")
+        st.select_slider(
+            "PNG 倍率",
+            [1, 2, 3, 4],
+            value=2,
+            key="png_scale",
+            bind="query-params",
+            help="导出 PNG 的像素倍率：2 适合屏幕与文档，3–4 适合印刷。",
+        )
     sidebar.caption(f"文档库：`{get_store().path}`")
+
+
+def current_link() -> str:
+    """The address of this view, every choice included (bound widgets live in the URL)."""
+    from urllib.parse import urlencode
+
+    base = st.context.url or ""
+    params = [(k, v) for k in st.query_params for v in st.query_params.get_all(k)]
+    return f"{base}?{urlencode(params)}" if params else base
+
+
+def url_values_unknown(key: str, options: list) -> list[str]:
+    """Values a link asks for under `key` that the view cannot show (Streamlit drops them
+    silently); the caller tells the user which.
+    """
+    allowed = {str(o) for o in options}
+    return [v for v in st.query_params.get_all(key) if v and v not in allowed]
+
+
+def warn_unknown(key: str, options: list, what: str, where=None) -> None:
+    """A visible notice for link values that do not exist in the current corpus or selection."""
+    bad = url_values_unknown(key, options)
+    if bad:
+        (where or st).warning(
+            f"链接中的{what}「{'、'.join(bad)}」在当前文档库或筛选中不存在，已忽略。",
+            icon=":material/link_off:",
+        )
 
 
 def keep_valid(key: str, options: list) -> None:
@@ -154,10 +181,11 @@ def show_table(
 ) -> object:
     """A table with CSV and XLSX downloads beside it; returns the selection event if asked.
 
-    `on_select(key)` runs when a row is selected, before the rerun (e.g. to open a term).
+    The downloads carry the same Chinese headers as the table on screen. `on_select(key)`
+    runs when a row is selected, before the rerun (e.g. to open a term).
     """
-    labels = {c: COLUMN_LABELS[c] for c in frame.columns if c in COLUMN_LABELS}
-    config = {c: st.column_config.Column(label) for c, label in labels.items()}
+    headers = table_headers(frame, column_config)
+    config: dict = {c: st.column_config.Column(label) for c, label in headers.items()}
     config.update(column_config or {})
     event = st.dataframe(
         frame,
@@ -170,10 +198,21 @@ def show_table(
         selection_mode="single-row",
     )
     slug = _slug(name)
-    left, right, _ = st.columns([1, 1, 6])
-    _download(left, "CSV", export.table_csv(frame), slug, "text/csv")
-    _download(right, "XLSX", lambda: export.table_xlsx(frame), slug, XLSX_MIME)
+    shown = localised(frame, headers)
+    with st.container(horizontal=True, gap="small"):
+        _download("CSV", lambda: export.table_csv(shown), slug, "text/csv")
+        _download("XLSX", lambda: export.table_xlsx(shown, sheet=name), slug, XLSX_MIME)
     return event
+
+
+def table_headers(frame: pd.DataFrame, column_config: dict | None) -> dict[str, str]:
+    """The header of each column as on screen: the page's own label, else the shared one."""
+    headers = {c: COLUMN_LABELS[c] for c in frame.columns if c in COLUMN_LABELS}
+    for column, spec in (column_config or {}).items():
+        label = spec if isinstance(spec, str) else (spec or {}).get("label")
+        if label:
+            headers[column] = label
+    return headers
 
 
 def _selection_mode(
@@ -184,44 +223,54 @@ def _selection_mode(
     return "rerun" if selectable else "ignore"
 
 
+def chart_context() -> ChartContext:
+    """Subtitle (the sidebar selection) and source line every chart carries, also exported."""
+    return views.chart_context(current_filters(), selected_documents(), len(all_documents()))
+
+
 def show_figure(
     figure: go.Figure, name: str, *, on_select: Callable[[str], None] | None = None
 ) -> None:
     """A chart with HTML, PNG and SVG downloads; says what is missing when images can't be made.
 
-    `on_select(key)` runs when the user clicks a point or bar.
+    The chart is drawn with its own template (not Streamlit's theme), so what is on screen
+    is what the exported files show. `on_select(key)` runs when the user clicks a point or bar.
     """
     key = f"chart-{_slug(name)}"
     st.plotly_chart(
         figure,
         width="stretch",
+        theme=None,
         key=key,
         on_select=_selection_mode(key, False, on_select),
         selection_mode="points",
+        config={"displaylogo": False},
     )
     slug = _slug(name)
-    cols = st.columns([1, 1, 1, 5])
-    _download(cols[0], "HTML", lambda: export.figure_html(figure), slug, "text/html")
+    scale = float(st.session_state.get("png_scale", 2))
     problem = export.image_export_problem()
-    if problem:
-        cols[3].caption(problem)
-        return
-    _download(cols[1], "PNG", lambda: export.figure_image(figure, "png"), slug, "image/png")
-    _download(cols[2], "SVG", lambda: export.figure_image(figure, "svg"), slug, "image/svg+xml")
+    with st.container(horizontal=True, gap="small"):
+        _download("HTML", lambda: export.figure_html(figure), slug, "text/html")
+        if problem:
+            st.caption(problem)
+            return
+        _download("PNG", lambda: export.figure_image(figure, "png", scale=scale), slug, "image/png")
+        _download("SVG", lambda: export.figure_image(figure, "svg"), slug, "image/svg+xml")
 
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _download(column, label: str, data: object, slug: str, mime: str) -> None:
+def _download(label: str, data: object, slug: str, mime: str) -> None:
     """One export button; `data` may be a callable so the file is only built when clicked."""
-    column.download_button(
+    st.download_button(
         label,
         data,
         f"{slug}.{label.lower()}",
         mime,
         key=f"{slug}-{label.lower()}",
         icon=":material/download:",
+        width="content",
     )
 
 

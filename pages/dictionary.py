@@ -5,13 +5,14 @@ from __future__ import annotations
 import streamlit as st
 
 from analysis import corpus
+from analysis.labels import STOPWORD_LIST_LABELS, TOKEN_SOURCE_LABELS, translated
 from analysis.loading import decode_bytes
 from analysis.segmentation import SegmentationError, explain_segmentation, parse_dict_line
 from pages._common import get_store, show_table
 
 SOURCE_HELP = (
-    "来源说明：domain dictionary = 本项目的汽车/产业政策词典；user word = 你添加的词；"
-    "jieba dictionary = jieba 自带词典；HMM/new word = jieba 根据统计模型识别的新词。"
+    "来源说明：领域词典 = 本项目的汽车/产业政策词典；用户词 = 你添加的词；"
+    "jieba 词典 = jieba 自带词典；新词识别 = jieba 根据统计模型识别的新词。"
 )
 
 st.title("分词与词典")
@@ -28,7 +29,10 @@ if phrase.strip():
     explained = explain_segmentation(phrase, segmenter)
     st.code(" / ".join(explained["token"]), language=None, wrap_lines=True)
     show_table(
-        explained,
+        explained.assign(
+            source=translated(explained["source"], TOKEN_SOURCE_LABELS),
+            stopword=translated(explained["stopword"], STOPWORD_LIST_LABELS),
+        ),
         "分词检查",
         column_config={
             "token": "词",

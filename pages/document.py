@@ -7,6 +7,7 @@ import streamlit as st
 
 from analysis import corpus
 from analysis.errors import InvalidField
+from analysis.labels import CLEANING_STEP_LABELS, translated
 from analysis.types import DOC_TYPE_LABELS, DOC_TYPES, META_FIELDS
 from pages._common import (
     COLUMN_LABELS,
@@ -14,6 +15,7 @@ from pages._common import (
     no_documents_hint,
     selected_documents,
     show_table,
+    warn_unknown,
 )
 
 FIELD_LABELS = {**COLUMN_LABELS, "source_site": "来源网站"}
@@ -37,6 +39,7 @@ def _label(row) -> str:
 
 
 labels = {row.doc_id: _label(row) for row in docs.itertuples()}
+warn_unknown("doc", list(labels), "文档编号")
 if st.session_state.get("doc") not in labels:
     st.session_state.pop("doc", None)
 doc_id = st.selectbox(
@@ -55,11 +58,14 @@ with text_col:
             st.write("清洗没有改动这篇文档。")
         else:
             summary = (
-                changes.groupby("reason", as_index=False).size().rename(columns={"size": "处数"})
+                changes.assign(step=translated(changes["step"], CLEANING_STEP_LABELS))
+                .groupby(["step", "reason"], as_index=False)
+                .size()
+                .rename(columns={"step": "规则", "reason": "原因", "size": "处数"})
             )
             st.dataframe(summary, hide_index=True, width="stretch")
             show_table(
-                changes,
+                changes.assign(step=translated(changes["step"], CLEANING_STEP_LABELS)),
                 f"清洗记录_{doc_id}",
                 column_config={
                     "step": "规则",
@@ -70,7 +76,7 @@ with text_col:
                 },
                 height=300,
             )
-    show_raw = st.toggle("显示原文（未清洗）", key="raw")
+    show_raw = st.toggle("显示原文（未清洗）", key="raw", bind="query-params")
     # st.code shows text verbatim: nothing from a document is ever rendered as HTML/Markdown.
     st.code(raw if show_raw else clean, language=None, wrap_lines=True, height=600)
 

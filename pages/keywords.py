@@ -15,6 +15,7 @@ from analysis.keywords import (
     wordcloud_image,
 )
 from pages._common import (
+    chart_context,
     keep_valid,
     keyword_table,
     no_documents_hint,
@@ -22,6 +23,7 @@ from pages._common import (
     selected_documents,
     show_figure,
     show_table,
+    warn_unknown,
 )
 
 TABS = ["词频", "词云", "区分性词语", "趋势", "关键词上下文", "文档关键词"]
@@ -73,7 +75,11 @@ freq_tab, cloud_tab, dist_tab, trend_tab, kwic_tab, doc_tab = st.tabs(
     TABS, key="kwtab", bind="query-params"
 )
 with freq_tab:
-    show_figure(top_terms_figure(frequencies, top=top), "高频词", on_select=on_chart_select)
+    show_figure(
+        top_terms_figure(frequencies, top=top, context=chart_context()),
+        "高频词",
+        on_select=on_chart_select,
+    )
     by = st.segmented_control(
         "分组",
         ["region", "year", "doc"],
@@ -116,17 +122,19 @@ with dist_tab:
     if len(groups) < 2:
         st.info(f"当前选择只有一个{GROUPINGS[dby]}，无法比较。请放宽筛选条件。")
     else:
+        warn_unknown("dgrp", groups, "比较组")
         keep_valid("dgrp", groups)
-        group = d2.selectbox("组", groups, key="dgrp")
+        group = d2.selectbox("组", groups, key="dgrp", bind="query-params")
         others = [REST, *[g for g in groups if g != group]]
+        warn_unknown("doth", others, "对照组")
         keep_valid("doth", others)
-        other = d3.selectbox("对照", others, key="doth")
+        other = d3.selectbox("对照", others, key="doth", bind="query-params")
         versus = None if other == REST else other
         table = keyword_table(
             "distinctive", docs, by=dby, group=group, other=versus, top=top // 2 if versus else top
         )
         show_figure(
-            distinctive_terms_figure(table, group=group, other=other),
+            distinctive_terms_figure(table, group=group, other=other, context=chart_context()),
             "区分性词语",
             on_select=on_chart_select,
         )
@@ -150,12 +158,13 @@ with trend_tab:
         frequencies["term"].head(100).tolist(),
         default=frequencies["term"].head(5).tolist(),
         key="tterms",
+        bind="query-params",
         accept_new_options=True,
     )
     by_region = st.toggle("按地区分线", key="treg", bind="query-params")
     if terms:
         trends = keyword_table("trends", docs, terms=terms, by_region=by_region)
-        show_figure(term_trends_figure(trends), "词语趋势")
+        show_figure(term_trends_figure(trends, context=chart_context()), "词语趋势")
         show_table(
             trends,
             "词语趋势",
@@ -173,7 +182,7 @@ with trend_tab:
 with kwic_tab:
     k1, k2 = st.columns([3, 1])
     term = k1.text_input("词语", key="term", bind="query-params", placeholder="如：换电站")
-    width = k2.number_input("上下文字数", 5, 80, 20, key="kwidth")
+    width = k2.number_input("上下文字数", 5, 80, 20, key="kwidth", bind="query-params")
     if term.strip():
         lines = keyword_in_context(selected_corpus(), term.strip(), width=int(width))
         st.caption(

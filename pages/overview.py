@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import streamlit as st
 
-from analysis.figures import documents_by_region_year_figure
-from analysis.overview import corpus_summary, documents_by_region_year
+from analysis.figures import documents_by_province_figure, documents_by_year_figure
+from analysis.overview import corpus_summary, documents_by_province_year
 from analysis.types import DOC_TYPE_LABELS
-from pages._common import no_documents_hint, selected_documents, show_figure, show_table
+from pages._common import (
+    chart_context,
+    no_documents_hint,
+    selected_documents,
+    show_figure,
+    show_table,
+)
 
 st.title("概览")
 docs = selected_documents()
@@ -24,7 +30,13 @@ if docs.empty:
     no_documents_hint()
     st.stop()
 
-show_figure(documents_by_region_year_figure(documents_by_region_year(docs)), "文档分布")
+by_province = documents_by_province_year(docs)
+context = chart_context()
+left, right = st.columns([3, 2])
+with left:
+    show_figure(documents_by_year_figure(by_province, context=context), "各年份文档数")
+with right:
+    show_figure(documents_by_province_figure(by_province, context=context), "各省份文档数")
 
 st.subheader("文档列表")
 table = docs.assign(doc_type=docs["doc_type"].map(DOC_TYPE_LABELS))

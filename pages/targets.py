@@ -12,27 +12,24 @@ from analysis.textspans import paragraph_around
 from analysis.timelines import (
     FAMILY_LABELS,
     KIND_LABELS,
+    metric_options,
     select_quantities,
     target_summary,
     targets_by,
     timeline_points,
 )
 from pages._common import (
+    chart_context,
     clamp_range,
     get_store,
     highlighted,
+    keep_valid,
     no_documents_hint,
     selected_quantities,
     show_figure,
     show_table,
+    warn_unknown,
 )
-
-
-@st.cache_data(show_spinner=False, max_entries=16)
-def timeline_figure(points: pd.DataFrame):
-    """Cached: a corpus-wide timeline has hundreds of traces and takes seconds to build."""
-    return target_timeline_figure(points)
-
 
 st.title("目标与数量")
 st.caption(
@@ -91,11 +88,32 @@ m4.metric(
     "期限中位数（年）", "—" if summary.median_horizon is None else f"{summary.median_horizon:g}"
 )
 
-points = timeline_points(chosen_rows)
-if points.empty:
+st.subheader("目标对比")
+options = metric_options(chosen_rows)
+if options.empty:
     st.info("当前选择中没有带期限的目标。可以放宽类别、指标或期限筛选。")
 else:
-    show_figure(timeline_figure(points), "目标时间线")
+    labels = dict(zip(options["metric_key"], options["label"], strict=True))
+    counts = dict(zip(options["metric_key"], options["regions"], strict=True))
+    warn_unknown("tm", list(labels), "指标")
+    keep_valid("tm", list(labels))
+    metrics = st.multiselect(
+        "指标（可比较的一个或几个）",
+        list(labels),
+        default=list(labels)[:1],
+        key="tm",
+        bind="query-params",
+        format_func=lambda k: f"{labels[k]} · {counts[k]} 个地区",
+        help="同一图中只放可比较的指标：默认是设定目标的地区最多的那一个。",
+    )
+    if metrics:
+        points = timeline_points(chosen_rows, tuple(metrics))
+        title = "目标：" + "、".join(labels[m] for m in metrics)
+        show_figure(
+            target_timeline_figure(points, title=title, context=chart_context()), "目标对比"
+        )
+    else:
+        st.info("选择至少一个指标。")
 
 left, right = st.columns(2)
 with left:
