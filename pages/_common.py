@@ -13,7 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from analysis import corpus, export, views
+from analysis import bundle, corpus, export, views
 from analysis.chart_style import ChartContext
 from analysis.filters import Filters, apply_filters
 from analysis.labels import COLUMN_LABELS, localised
@@ -84,6 +84,15 @@ def render_sidebar_filters() -> None:
     with sidebar.expander("分享与导出", icon=":material/share:"):
         st.code(current_link(), language=None, wrap_lines=True)
         st.caption("复制上面的链接（右上角按钮）：在任何浏览器中打开都是同一视图。")
+        built_on_request(
+            "report",
+            "生成报告（HTML）",
+            build_report,
+            "PolicyLens_报告.html",
+            "text/html",
+            signature=(),
+            note="一个离线可读的 HTML 文件：当前筛选下各页的主要图表和表格。",
+        )
         st.select_slider(
             "PNG 倍率",
             [1, 2, 3, 4],
@@ -93,6 +102,16 @@ def render_sidebar_filters() -> None:
             help="导出 PNG 的像素倍率：2 适合屏幕与文档，3–4 适合印刷。",
         )
     sidebar.caption(f"文档库：`{get_store().path}`")
+
+
+def build_report(progress: bundle.Progress) -> bytes:
+    store, filters = get_store(), current_filters()
+    names = list(views.BUILDERS)
+    built = []
+    for done, name in enumerate(names, start=1):
+        built.append(views.build_view(store, name, filters))
+        progress(done, len(names), views.VIEW_TITLES[name])
+    return bundle.report_html(built, views.view_settings(store, filters, names, {}))
 
 
 def current_link() -> str:
@@ -188,7 +207,7 @@ def show_table(
     config: dict = {c: st.column_config.Column(label) for c, label in headers.items()}
     config.update(column_config or {})
     event = st.dataframe(
-        frame,
+        blank_missing_text(frame),
         hide_index=True,
         width="stretch",
         column_config=config,
@@ -203,6 +222,16 @@ def show_table(
         _download("CSV", lambda: export.table_csv(shown), slug, "text/csv")
         _download("XLSX", lambda: export.table_xlsx(shown, sheet=name), slug, XLSX_MIME)
     return event
+
+
+def blank_missing_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """Missing text shows as an empty cell, not as the word None."""
+    text = [
+        c
+        for c in frame.columns
+        if frame[c].dtype == object or pd.api.types.is_string_dtype(frame[c])
+    ]
+    return frame.assign(**{c: frame[c].fillna("") for c in text}) if text else frame
 
 
 def table_headers(frame: pd.DataFrame, column_config: dict | None) -> dict[str, str]:
@@ -271,6 +300,7 @@ def _download(label: str, data: object, slug: str, mime: str) -> None:
         key=f"{slug}-{label.lower()}",
         icon=":material/download:",
         width="content",
+        on_click="ignore",
     )
 
 
@@ -352,3 +382,67 @@ def keyword_table(name: str, docs: pd.DataFrame, **options: object) -> pd.DataFr
         sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in options.items())
     )
     return _keyword_table(name, store_version(), tuple(docs["doc_id"]), flags, hashable)
+
+
+def view_options(keys: tuple[str, ...]) -> dict[str, object]:
+    """The page's own choices (widget values) that a bundle or report reproduces."""
+    return {k: st.session_state[k] for k in keys if st.session_state.get(k) not in (None, "", [])}
+
+
+def show_view_exports(name: str, options: dict[str, object]) -> None:
+    """One ZIP with every chart (PNG, SVG, HTML), every table (CSV, one XLSX) and settings.json."""
+    st.divider()
+
+    def build(progress: bundle.Progress) -> bytes:
+        store, filters = get_store(), current_filters()
+        view = views.build_view(store, name, filters, options)
+        settings = views.view_settings(store, filters, [name], options)
+        return bundle.bundle_zip([view], settings, progress=progress)
+
+    built_on_request(
+        f"bundle-{name}",
+        "生成本页导出包（ZIP）",
+        build,
+        f"{views.VIEW_TITLES[name]}_导出.zip",
+        "application/zip",
+        signature=(name, tuple(sorted((k, str(v)) for k, v in options.items()))),
+        note="包含每个图表（PNG、SVG、HTML）、图表与表格背后的数据（CSV、XLSX）和 settings.json。",
+    )
+
+
+def built_on_request(
+    key: str,
+    label: str,
+    build: Callable[[bundle.Progress], bytes],
+    file_name: str,
+    mime: str,
+    *,
+    signature: tuple,
+    note: str,
+    where=None,
+) -> None:
+    """A file too slow to build on every rerun: a button builds it with a progress bar, then
+    a download button offers it until the selection (or `signature`) changes.
+    """
+    where = where or st
+    stamp = (store_version(), current_filters(), signature)
+    if where.button(label, key=f"{key}-make", icon=":material/build:"):
+        bar = where.progress(0.0, text="正在生成…")
+
+        def progress(done: int, total: int, item: str) -> None:
+            bar.progress(done / max(total, 1), text=f"{item}（{done}/{total}）")
+
+        st.session_state[key] = (stamp, build(progress))
+        bar.empty()
+    made = st.session_state.get(key)
+    if made and made[0] == stamp:
+        where.download_button(
+            "下载",
+            made[1],
+            file_name,
+            mime,
+            key=f"{key}-download",
+            icon=":material/download:",
+            on_click="ignore",
+        )
+    where.caption(note)

@@ -23,6 +23,8 @@ from pages._common import (
     selected_documents,
     show_figure,
     show_table,
+    show_view_exports,
+    view_options,
     warn_unknown,
 )
 
@@ -207,3 +209,5 @@ with doc_tab:
     joined = keywords.groupby("doc_id")["term"].agg("、".join).rename("关键词")
     table = docs[["doc_id", "title", "province", "city", "year"]].merge(joined, on="doc_id")
     show_table(table, "文档关键词")
+
+show_view_exports("keywords", view_options(("top", "dby", "dgrp", "doth", "tterms")))

@@ -13,6 +13,8 @@ from pages._common import (
     selected_documents,
     show_figure,
     show_table,
+    show_view_exports,
+    view_options,
 )
 
 st.title("概览")
@@ -41,3 +43,5 @@ with right:
 st.subheader("文档列表")
 table = docs.assign(doc_type=docs["doc_type"].map(DOC_TYPE_LABELS))
 show_table(table.drop(columns=["sha256"]), "文档列表")
+
+show_view_exports("overview", view_options(()))

@@ -28,6 +28,8 @@ from pages._common import (
     selected_quantities,
     show_figure,
     show_table,
+    show_view_exports,
+    view_options,
     warn_unknown,
 )
 
@@ -194,3 +196,5 @@ if rows:
     st.markdown(highlighted(*paragraph_around(text, int(row["start"]), int(row["end"]))))
 else:
     st.caption("在表格中选中一行，即可在原文段落中查看这个数字。")
+
+show_view_exports("targets", view_options(("tm",)))
