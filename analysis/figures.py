@@ -29,6 +29,8 @@ OTHER = "其他地区"
 # The timeline draws one line per region while the regions fit in a legend; above that it
 # becomes a dot plot with one row per region.
 TIMELINE_MAX_LINES = 10
+# Beyond this many deadlines, the dot plot colours by a scale instead of a legend entry each.
+MAX_DEADLINE_COLOURS = 6
 
 
 def documents_by_year_figure(
@@ -198,7 +200,33 @@ def _regions_by_value(points: pd.DataFrame) -> list[str]:
 
 
 def _dot_rows(panel: pd.DataFrame, axis: str, *, first: bool) -> list[go.Scatter]:
+    """One marker per target on its region's row; a colour per deadline while the deadlines
+    fit in a legend, else a colour scale with a bar (plans reaching from 1990 to 2035).
+    """
     deadlines = sorted(panel["deadline"].unique())
+    if len(deadlines) > MAX_DEADLINE_COLOURS:
+        return [
+            go.Scatter(
+                x=panel["shown"],
+                y=[label_safe(r) for r in panel["region"]],
+                xaxis=f"x{axis}",
+                yaxis=f"y{axis}",
+                mode="markers",
+                name="期限",
+                showlegend=False,
+                marker={
+                    "color": panel["deadline"],
+                    "colorscale": "Viridis",
+                    "size": 10,
+                    "line": {"width": 1, "color": "white"},
+                    "colorbar": {"title": {"text": "期限"}, "tickformat": "d"} if first else None,
+                    "showscale": first,
+                },
+                hovertext=_hover_lines(panel),
+                hoverinfo="text",
+                customdata=panel.index.to_numpy(),
+            )
+        ]
     colours = {d: PALETTE[i % len(PALETTE)] for i, d in enumerate(deadlines)}
     traces = []
     for deadline in deadlines:
