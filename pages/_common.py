@@ -21,6 +21,21 @@ from analysis.store import Store
 from analysis.types import DOC_TYPE_LABELS, DOC_TYPES
 
 
+def _route_deep_links() -> None:
+    """A link straight to a page (`/keywords?...`) as the first request after a start would run
+    that file without the router: Streamlit treats a `pages/` folder as an old-style app until
+    `st.navigation` has run once. Switch that off and rerun, so the router draws the page.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
+_route_deep_links()
+
+
 @st.cache_resource(
     show_spinner="正在打开文档库（首次使用或程序更新后会重新处理全部文档，大语料需要几分钟）…"
 )

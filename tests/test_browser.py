@@ -16,7 +16,10 @@ from pathlib import Path
 
 import pytest
 
+from analysis.chart_style import ACCENT
+
 from .conftest import ROOT
+from .imagecheck import facts, share_of_colour, svg_texts
 
 CHROMIUM = Path("/usr/bin/chromium")
 SHOTS = ROOT / "artifacts" / "screenshots"
@@ -143,7 +146,7 @@ def test_keywords_page_draws_a_chinese_word_cloud(server: str, page) -> None:
 
 def test_targets_page_draws_the_timeline(server: str, page) -> None:
     page.goto(f"{server}/targets?prov=%E5%AE%89%E5%BE%BD%E7%9C%81")  # 安徽省
-    _wait_for_app(page, "目标时间线")
+    _wait_for_app(page, "目标对比")
     assert page.locator(".js-plotly-plot .scatterlayer .point").count() >= 10
     page.screenshot(path=str(SHOTS / "targets.png"), full_page=True)
 
@@ -178,3 +181,88 @@ def test_screenshots_are_not_blank() -> None:
     if not shot.exists():
         pytest.skip("overview screenshot not taken")
     assert shot.stat().st_size > 30_000  # a blank or error page compresses to far less
+
+
+EXPORTS = ROOT / "artifacts" / "exports"
+
+
+def _download(page, button, name: str) -> Path:
+    with page.expect_download(timeout=120_000) as info:
+        button.click()
+    path = EXPORTS / name
+    info.value.save_as(path)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("path", "anchor", "colour"),
+    [
+        ("", "各年份文档数", None),
+        ("keywords", "高频词", ACCENT),
+        ("targets?prov=%E5%AE%89%E5%BE%BD%E7%9C%81", "目标对比", None),
+    ],
+)
+def test_every_chart_export_looks_like_the_chart(server: str, page, path, anchor, colour) -> None:
+    """Download each chart of a page as PNG and SVG, keep the files, and look at them."""
+    EXPORTS.mkdir(parents=True, exist_ok=True)
+    page.goto(f"{server}/{path}")
+    _wait_for_app(page, anchor)
+    buttons = page.get_by_role("button", name="PNG", exact=True)
+    assert buttons.count() >= 1
+    for i in range(buttons.count()):
+        stem = f"{path.split('?')[0] or 'overview'}_{i}"
+        png = _download(page, buttons.nth(i), f"{stem}.png")
+        seen = facts(png.read_bytes())
+        assert seen.black_share < 0.02, f"{png} is mostly black"
+        assert seen.ink_at_left_edge == 0 and seen.ink_at_right_edge == 0, f"{png}: clipped"
+        assert len([c for c, n in seen.colours.items() if n > 500 and len(set(c)) > 1]) >= 1
+        if colour:
+            assert share_of_colour(seen, colour) > 0.02
+        svg = _download(
+            page, page.get_by_role("button", name="SVG", exact=True).nth(i), f"{stem}.svg"
+        )
+        assert any("数据来源" in t for t in svg_texts(svg.read_bytes()))
+    html = _download(
+        page, page.get_by_role("button", name="HTML", exact=True).first, f"{stem}.html"
+    )
+    assert "<script src=" not in html.read_text(encoding="utf-8")[:100_000]
+
+
+def test_page_bundle_downloads_as_zip(server: str, page) -> None:
+    EXPORTS.mkdir(parents=True, exist_ok=True)
+    page.goto(f"{server}/targets")
+    _wait_for_app(page, "目标对比")
+    page.get_by_role("button", name="生成本页导出包（ZIP）").click()
+    download = page.get_by_role("button", name="下载", exact=True).last
+    download.wait_for(timeout=180_000)
+    bundle = _download(page, download, "targets_bundle.zip")
+    import zipfile
+
+    names = zipfile.ZipFile(bundle).namelist()
+    assert "settings.json" in names
+    assert any(n.endswith(".png") for n in names) and any(n.endswith(".xlsx") for n in names)
+
+
+def test_a_copied_link_reproduces_the_view_in_a_fresh_browser(server: str, page) -> None:
+    page.goto(f"{server}/keywords?prov=%E6%B9%96%E5%8C%97%E7%9C%81&kwtab=%E8%B6%8B%E5%8A%BF")
+    _wait_for_app(page, "趋势")
+    page.get_by_text("分享与导出").click()
+    link = page.locator('[data-testid="stSidebar"] [data-testid="stCode"]').first.inner_text()
+    assert "prov=" in link and "kwtab=" in link
+    metrics_before = page.inner_text("body")
+    fresh_context = page.context.browser.new_context(viewport={"width": 1440, "height": 1000})
+    fresh = fresh_context.new_page()  # a new profile: no cookies, no session state
+    fresh.goto(link.strip())
+    _wait_for_app(fresh, "趋势")
+    assert fresh.get_by_role("tab", name="趋势").get_attribute("aria-selected") == "true"
+    assert "湖北省" in fresh.locator('[data-testid="stSidebar"]').inner_text()
+    fresh.screenshot(path=str(SHOTS / "shared_link.png"), full_page=True)
+    fresh_context.close()
+    assert "湖北省" in metrics_before
+
+
+def test_a_bad_link_parameter_is_reported(server: str, page) -> None:
+    page.goto(f"{server}/?prov=%E7%81%AB%E6%98%9F%E7%9C%81")  # 火星省
+    _wait_for_app(page, "文档列表")
+    assert "火星省" in page.locator('[data-testid="stSidebar"]').inner_text()
+    assert page.locator('[data-testid="stMetricValue"]').all_inner_texts()[0] == "4"
