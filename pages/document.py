@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from analysis import corpus
+from analysis.consistency import year_date_conflict
 from analysis.errors import InvalidField
 from analysis.labels import CLEANING_STEP_LABELS, translated
 from analysis.types import DOC_TYPE_LABELS, DOC_TYPES, META_FIELDS
@@ -105,6 +106,9 @@ with meta_col:
         },
     )
     current = dict(zip(evidence["field"], evidence["value"], strict=True))
+    conflict = year_date_conflict(current.get("year"), current.get("date"))
+    if conflict:
+        st.warning(conflict, icon=":material/event_busy:")
     with st.form(f"edit-{doc_id}"):
         st.markdown("**更正元数据**（留空表示未知；更正会保存在文档库中）")
         values: dict[str, str] = {}

@@ -222,3 +222,26 @@ def test_narrowing_the_selection_never_leaves_a_widget_out_of_range() -> None:
     assert not at.exception, at.exception
     low, high = at.slider(key="dl").value
     assert 2025 <= low <= high <= 2026
+
+
+def test_targets_page_compares_the_chosen_metric() -> None:
+    at = app()
+    at.query_params["prov"] = "安徽省"
+    at.run()
+    at.switch_page("pages/targets.py").run()
+    assert not at.exception, at.exception
+    chooser = next(w for w in at.multiselect if w.key == "tm")
+    assert len(chooser.value) == 1 and len(chooser.options) >= 2
+    first = at.get("plotly_chart")[0].proto.spec
+    chooser.set_value([chooser.options[1]]).run()
+    second = at.get("plotly_chart")[0].proto.spec
+    assert first != second  # another metric, another chart
+
+
+def test_a_link_value_that_does_not_exist_is_named() -> None:
+    at = app()
+    at.query_params["prov"] = ["湖北省", "火星省"]
+    at.run()
+    assert not at.exception
+    assert any("火星省" in w.value for w in at.sidebar.warning)
+    assert at.metric[0].value == "1"  # the valid part of the link still applies
