@@ -7,7 +7,7 @@ import streamlit as st
 from analysis import corpus
 from analysis.loading import decode_bytes
 from analysis.segmentation import SegmentationError, explain_segmentation, parse_dict_line
-from pages._common import get_store, show_table
+from pages._common import escape_markdown, get_store, show_table
 
 SOURCE_HELP = (
     "来源说明：domain dictionary = 本项目的汽车/产业政策词典；user word = 你添加的词；"
@@ -66,7 +66,7 @@ if st.button("保存词典", type="primary"):
         for line in words:
             parse_dict_line(line)
     except SegmentationError as exc:
-        st.error(f"没有保存：{exc}")
+        st.error(f"没有保存：{escape_markdown(str(exc))}")
         st.stop()
     store.set_user_words("stopword", stops)
     if words != words_now:
