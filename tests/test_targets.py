@@ -10,8 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analysis import target_eval as EVAL
 from analysis.targets import TARGET_COLUMNS, corpus_quantities, extract_quantities
+
+from . import labelled_sets as EVAL
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
