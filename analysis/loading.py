@@ -118,6 +118,8 @@ def _read_csv(data: bytes, name: str) -> Iterator[LoadedDocument]:
     if rows.fieldnames is None:
         raise RejectedFile(name, "empty", "CSV 没有数据行")
     column = next((c for c in TEXT_COLUMNS if c in rows.fieldnames), None)
+    if column is None and next(rows, None) is None:
+        raise RejectedFile(name, "empty", "CSV 没有数据行")
     if column is None:
         raise RejectedFile(
             name, "no_text_column", f"CSV 缺少正文列（应为 {'、'.join(TEXT_COLUMNS)} 之一）"
