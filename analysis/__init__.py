@@ -8,3 +8,9 @@ Layers, imports going downward only:
     cli
 Nothing here imports streamlit.
 """
+
+import warnings
+
+# cpca (the address parser behind the gazetteer) imports pkg_resources, which setuptools
+# 80 marks as deprecated on every start; it is cpca's to fix, not a user's to read.
+warnings.filterwarnings("ignore", message="pkg_resources is deprecated", category=UserWarning)

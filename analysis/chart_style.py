@@ -18,6 +18,8 @@ from typing import Final
 import plotly.graph_objects as go
 import plotly.io as pio
 
+from analysis.escaping import escape_plotly
+
 FONT_STACK: Final = (
     "Noto Sans CJK SC, Noto Sans SC, WenQuanYi Micro Hei, Microsoft YaHei, PingFang SC, sans-serif"
 )
@@ -251,10 +253,10 @@ def integer_axis(figure: go.Figure, axis: str, maximum: float) -> None:
 
 def hover_safe(text: object, *, width: int = 36) -> str:
     """Document text inside a Plotly hover or label: escaped (no markup from documents), wrapped."""
-    value = str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    value = escape_plotly(str(text))
     return "<br>".join(value[i : i + width] for i in range(0, len(value), width))
 
 
 def label_safe(text: object) -> str:
     """A legend entry, axis tick or title from data: Plotly renders a little HTML there."""
-    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return escape_plotly(str(text))

@@ -26,6 +26,7 @@ Rules are generic (site vocabulary, layout statistics), never strings of one doc
 
 from __future__ import annotations
 
+import bisect
 import re
 import statistics
 from collections.abc import Callable, Sequence
@@ -579,14 +580,19 @@ def _has_words_if_nav(pattern: re.Pattern[str], line: str) -> bool:
 def _tail_edits(text: str) -> list[_Edit]:
     """Cut the page tail: from a tail marker on, when nothing after it is body text."""
     lines = _lines(text)
-    for index, line in enumerate(lines):
-        if not _TAIL_MARKER.match(line.text.strip()):
-            continue
-        body_before = _compact(text[: line.start])
-        rest = [ln for ln in lines[index + 1 :] if ln.text.strip()]
-        if all(_is_tail_line(ln.text, body_before) for ln in rest):
-            return [_drop_lines(text, line, lines[-1], "page_tail", _TAIL_REASON)]
-    return []
+    markers = [i for i, line in enumerate(lines) if _TAIL_MARKER.match(line.text.strip())]
+    # A later marker has less text after it and more body before it, so once one marker
+    # starts a tail every later one does: bisect for the first (log, not linear, checks).
+    first = bisect.bisect_left(markers, True, key=lambda i: _starts_tail(text, lines, i))
+    if first == len(markers):
+        return []
+    return [_drop_lines(text, lines[markers[first]], lines[-1], "page_tail", _TAIL_REASON)]
+
+
+def _starts_tail(text: str, lines: tuple[_Line, ...], index: int) -> bool:
+    body_before = _compact(text[: lines[index].start])
+    rest = (ln for ln in lines[index + 1 :] if ln.text.strip())
+    return all(_is_tail_line(ln.text, body_before) for ln in rest)
 
 
 def _is_tail_line(line: str, body_before: str) -> bool:

@@ -20,11 +20,12 @@ import pandas as pd
 from analysis import cleaning, metadata
 from analysis.errors import RejectedFile
 from analysis.loading import LoadedDocument, expand_paths, read_bytes, read_path
+from analysis.resources import seeds_dir
 from analysis.segmentation import Segmenter, corpus_token_counts, token_counts
 from analysis.store import Store, StoredDocument
 from analysis.targets import extract_quantities
 
-SEEDS_DIR: Final = Path(__file__).resolve().parent.parent / "seeds"
+SEEDS_DIR: Final = seeds_dir()  # top-level seeds/ in a checkout, package data in a wheel
 SEED_METADATA: Final = "metadata.csv"
 # Modules whose output is stored; editing one of them (or its data) reprocesses the store.
 _PIPELINE_MODULES: Final = (

@@ -3,6 +3,11 @@
 Encodings are detected by charset-normalizer, restricted to the encodings Chinese text
 actually comes in, so a short GBK file is never mistaken for Korean or Cyrillic.
 Each format is a small reader registered in `READERS`; adding a format is adding one.
+
+Every input is bounded before it is expanded: a file's size is checked before it is read
+(and never more than the limit is read), a .docx archive's declared sizes before it is
+unzipped, and a CSV's rows as they stream. Whatever else goes wrong inside a reader
+becomes a `RejectedFile` for that one file, so one bad file never stops a batch.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ import csv
 import hashlib
 import io
 import re
+import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -22,6 +28,13 @@ from charset_normalizer import from_bytes
 from analysis.errors import RejectedFile
 
 MAX_BYTES: Final = 50 * 1024 * 1024
+# A .docx is a zip archive: refuse one that would unzip to more than this in total, or whose
+# members expand by more than MAX_ZIP_RATIO (a zip bomb), before anything is decompressed.
+MAX_UNZIPPED_BYTES: Final = 4 * MAX_BYTES
+MAX_ZIP_RATIO: Final = 200
+_ZIP_RATIO_FLOOR: Final = 1024 * 1024  # members this small may compress as well as they like
+# Documents one CSV may hold; a longer table is refused as it streams, before it fills memory.
+MAX_CSV_ROWS: Final = 20_000
 # Encodings Chinese text comes in; charset-normalizer chooses among them.
 CHINESE_ENCODINGS: Final = ["utf_8", "gb18030", "big5", "utf_16", "utf_16_le", "utf_16_be"]
 # CSV columns that hold a document's body, in order of preference.
@@ -98,26 +111,52 @@ def _read_text(data: bytes, name: str) -> Iterator[LoadedDocument]:
 
 def _read_csv(data: bytes, name: str) -> Iterator[LoadedDocument]:
     text, encoding = decode_bytes(data, name=name)
-    rows = list(csv.DictReader(io.StringIO(text)))
-    if not rows:
+    # The default cap (131,072 characters a field) is below what one document can be; the
+    # file itself is already within MAX_BYTES, so that is the only bound a field needs.
+    csv.field_size_limit(max(csv.field_size_limit(), MAX_BYTES))
+    rows = csv.DictReader(io.StringIO(_csv_line_endings(text), newline=""))
+    if rows.fieldnames is None:
         raise RejectedFile(name, "empty", "CSV 没有数据行")
-    column = next((c for c in TEXT_COLUMNS if c in rows[0]), None)
+    column = next((c for c in TEXT_COLUMNS if c in rows.fieldnames), None)
+    if column is None and next(rows, None) is None:
+        raise RejectedFile(name, "empty", "CSV 没有数据行")
     if column is None:
         raise RejectedFile(
             name, "no_text_column", f"CSV 缺少正文列（应为 {'、'.join(TEXT_COLUMNS)} 之一）"
         )
-    for i, row in enumerate(rows, start=1):
+    bodies: list[tuple[int, str, dict[str, str]]] = []
+    count = 0
+    for count, row in enumerate(rows, start=1):
+        if count > MAX_CSV_ROWS:
+            raise RejectedFile(
+                name,
+                "too_many_rows",
+                f"CSV 超过 {MAX_CSV_ROWS:,} 行（每行一篇文档）；请拆分成几个文件再导入",
+            )
         body = (row.get(column) or "").strip()
-        if not body:
-            continue
-        hints = {key: row[col].strip() for col, key in HINT_COLUMNS.items() if row.get(col)}
-        source = name if len(rows) == 1 else f"{name}#{i}"
-        yield _document(source, body, encoding, hints)
+        if body:
+            hints = {key: row[col].strip() for col, key in HINT_COLUMNS.items() if row.get(col)}
+            bodies.append((count, body, hints))
+    if count == 0:
+        raise RejectedFile(name, "empty", "CSV 没有数据行")
+    for i, body, hints in bodies:
+        yield _document(name if count == 1 else f"{name}#{i}", body, encoding, hints)
+
+
+def _csv_line_endings(text: str) -> str:
+    """Text the csv module can split: old-Mac CR line endings become LF; in a file with LF
+    line endings a stray CR (a line break pasted into a cell) becomes a space, so it cannot
+    cut a row in two."""
+    text = text.replace("\r\n", "\n")
+    if "\n" in text:
+        return text.replace("\r", " ")
+    return text.replace("\r", "\n")
 
 
 def _read_docx(data: bytes, name: str) -> Iterator[LoadedDocument]:
     import docx  # python-docx; imported here so plain-text users never pay for it
 
+    _check_zip_sizes(data, name)
     try:
         document = docx.Document(io.BytesIO(data))
     except Exception as exc:  # python-docx raises many types for a corrupt zip
@@ -130,6 +169,30 @@ def _read_docx(data: bytes, name: str) -> Iterator[LoadedDocument]:
     for table in document.tables:
         paragraphs.extend(" ".join(cell.text for cell in row.cells) for row in table.rows)
     yield _document(name, "\n".join(paragraphs), "docx")
+
+
+def _check_zip_sizes(data: bytes, name: str) -> None:
+    """Refuse an archive that would expand past the limits, from its directory alone.
+
+    The sizes checked are the declared ones; zipfile never inflates a member past its
+    declared size (it stops and fails the CRC), so they bound what python-docx can unzip.
+    """
+    try:
+        members = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return  # not a zip at all: python-docx gives the "corrupt" message below
+    total = sum(m.file_size for m in members)
+    bomb = any(
+        m.file_size > _ZIP_RATIO_FLOOR and m.file_size > MAX_ZIP_RATIO * max(m.compress_size, 1)
+        for m in members
+    )
+    if total > MAX_UNZIPPED_BYTES or bomb:
+        raise RejectedFile(
+            name,
+            "zip_bomb",
+            f"Word 文件解压后过大（{total / 1024 / 1024:,.0f} MB，"
+            f"上限 {MAX_UNZIPPED_BYTES // 1024 // 1024} MB）或压缩比异常，已拒绝以保护内存",
+        )
 
 
 def _read_pdf(data: bytes, name: str) -> Iterator[LoadedDocument]:
@@ -207,7 +270,11 @@ def _document(
 
 
 def read_bytes(data: bytes, name: str) -> list[LoadedDocument]:
-    """Documents in one file's bytes; `name` picks the reader by its suffix."""
+    """Documents in one file's bytes; `name` picks the reader by its suffix.
+
+    Every failure is a RejectedFile naming this file, including an unexpected error inside
+    a third-party reader, so the caller can report it and go on with the next file.
+    """
     suffix = Path(name).suffix.lower()
     reader = READERS.get(suffix)
     if reader is None:
@@ -216,16 +283,39 @@ def read_bytes(data: bytes, name: str) -> list[LoadedDocument]:
             name, "unsupported", f"不支持的文件类型 {suffix or '(无扩展名)'}（支持 {supported}）"
         )
     if len(data) > MAX_BYTES:
-        raise RejectedFile(name, "too_large", f"文件超过 {MAX_BYTES // 1024 // 1024} MB")
-    return list(reader(data, name))
+        raise _too_large(name, len(data))
+    try:
+        return list(reader(data, name))
+    except RejectedFile:
+        raise
+    except MemoryError as exc:
+        raise RejectedFile(name, "too_large", "文件展开后内存不足，已拒绝") from exc
+    except Exception as exc:  # a boundary: any reader failure is this file's rejection
+        raise RejectedFile(
+            name,
+            "unreadable",
+            f"读取文件时出错（{type(exc).__name__}），文件可能已损坏；其他文件不受影响",
+        ) from exc
+
+
+def _too_large(name: str, size: int) -> RejectedFile:
+    return RejectedFile(
+        name,
+        "too_large",
+        f"文件有 {size / 1024 / 1024:,.1f} MB，超过 {MAX_BYTES // 1024 // 1024} MB 的上限",
+    )
 
 
 def read_path(path: Path) -> list[LoadedDocument]:
-    """Documents in one file on disk."""
+    """Documents in one file on disk; a file over the limit is refused before it is read."""
     try:
-        data = path.read_bytes()
+        if path.stat().st_size > MAX_BYTES:
+            raise _too_large(path.name, path.stat().st_size)
+        with path.open("rb") as handle:
+            data = handle.read(MAX_BYTES + 1)  # bounded even if the file grows meanwhile
     except OSError as exc:
-        raise RejectedFile(path.name, "unreadable", f"无法读取文件：{exc.strerror}") from exc
+        reason = exc.strerror or type(exc).__name__
+        raise RejectedFile(path.name, "unreadable", f"无法读取文件：{reason}") from exc
     return read_bytes(data, path.name)
 
 

@@ -10,6 +10,7 @@ itself).
 
 from __future__ import annotations
 
+import datetime
 import math
 import re
 import unicodedata
@@ -489,17 +490,24 @@ class _YearCandidate:
 
 
 def _cn_number(chars: str) -> int:
-    """一 → 1, 十二 → 12, 二十七 → 27, 二〇二六 → 2026 (digit by digit when no 十)."""
+    """一 → 1, 十二 → 12, 二十七 → 27, 二〇二六 → 2026 (digit by digit when no 十).
+
+    A malformed numeral (`十十`) reads as 0, which no date accepts.
+    """
     if "十" not in chars:
         return int("".join(str(CN_DIGITS[c]) for c in chars))
     tens, _, units = chars.partition("十")
+    if len(tens) > 1 or len(units) > 1 or "十" in units:
+        return 0
     return (CN_DIGITS[tens] if tens else 1) * 10 + (CN_DIGITS[units] if units else 0)
 
 
 def _iso(year: int, month: int, day: int) -> str | None:
-    if not (1 <= month <= 12 and 1 <= day <= 31):
+    """The ISO date, or None when there is no such day (2023-02-30, month 13)."""
+    try:
+        return datetime.date(year, month, day).isoformat()
+    except ValueError:
         return None
-    return f"{year:04d}-{month:02d}-{day:02d}"
 
 
 def _date_kind(layout: _Layout, start: int, end: int) -> str:

@@ -7,6 +7,7 @@ Length-preserving normalisation (`to_halfwidth`) keeps offsets valid for the ext
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Final
 
@@ -66,6 +67,9 @@ CHINESE_PATTERN: Final = (
     r"|十[零〇一二两三四五六七八九]?(?:点[零〇一二三四五六七八九]+)?)"
 )
 _ARABIC_RE: Final = re.compile(ARABIC_PATTERN)
+# No real numeral is longer; a longer run (4,300 digits before a unit) is not read at all,
+# which also keeps int() under Python's digit limit and the 万/亿 recursion shallow.
+_MAX_NUMERAL_CHARS: Final = 40
 _CHINESE_RE: Final = re.compile(CHINESE_PATTERN)
 
 
@@ -108,7 +112,7 @@ def parse_chinese_numeral(text: str) -> float | None:
     [3000000.0, 1955.0, 3.5]
     """
     text = text.strip()
-    if not text:
+    if not text or len(text) > _MAX_NUMERAL_CHARS:
         return None
     if "点" in text:
         whole, _, frac = text.partition("点")
@@ -145,7 +149,8 @@ def parse_number(text: str) -> float | None:
                 magnitude, text = MAGNITUDES[word], head
             break
     if _ARABIC_RE.fullmatch(text):
-        return float(text.replace(",", "")) * magnitude
+        value = float(text.replace(",", "")) * magnitude
+        return value if math.isfinite(value) else None  # 400 digits are not a quantity
     return parse_chinese_numeral(text)
 
 

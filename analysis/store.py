@@ -19,15 +19,15 @@ import duckdb
 import pandas as pd
 from platformdirs import user_data_dir
 
-from analysis.errors import InvalidField, UnknownDocument
+from analysis.errors import UnknownDocument
 from analysis.loading import LoadedDocument
 from analysis.types import (
     CHANGE_COLUMNS,
     DOC_COLUMNS,
-    DOC_TYPES,
     EVIDENCE_COLUMNS,
     META_FIELDS,
 )
+from analysis.validation import validate_field  # re-exported: corrections are checked there
 
 STORE_ENV: Final = "POLICYLENS_STORE"
 SCHEMA_VERSION: Final = "1"
@@ -414,23 +414,3 @@ def _assemble_documents(docs: pd.DataFrame, fields: pd.DataFrame) -> pd.DataFram
     text_cols = ["title", "province", "city", "district", "date"]
     docs[text_cols] = docs[text_cols].astype("object").where(docs[text_cols].notna(), None)
     return docs[list(DOC_COLUMNS)].reset_index(drop=True)
-
-
-def validate_field(name: str, value: str) -> str | None:
-    """The stored form of a corrected value, or InvalidField saying what is allowed."""
-    if name not in META_FIELDS:
-        raise InvalidField(f"不能更正字段 {name!r}；可更正的字段：{', '.join(META_FIELDS)}")
-    value = value.strip()
-    if value == "":
-        return None
-    if name == "year":
-        if not (value.isdigit() and 1900 <= int(value) <= 2100):
-            raise InvalidField(f"year 应为 1900–2100 之间的四位年份，收到 {value!r}")
-    elif name == "doc_type" and value not in DOC_TYPES:
-        raise InvalidField(f"doc_type 应为 {', '.join(DOC_TYPES)} 之一，收到 {value!r}")
-    elif name == "date":
-        try:
-            value = pd.Timestamp(value).date().isoformat()
-        except ValueError as exc:
-            raise InvalidField(f"date 应为 YYYY-MM-DD 格式的日期，收到 {value!r}") from exc
-    return value

@@ -11,31 +11,23 @@ tuning rules share one definition of "correct".
 
 from __future__ import annotations
 
-import csv
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import lru_cache
-from pathlib import Path
 from typing import Any, Final
 
 import pandas as pd
 
-from analysis.cleaning import clean_text
 from analysis.numbers import to_halfwidth
 from analysis.targets import KINDS, extract_quantities
 
-ROOT: Final = Path(__file__).resolve().parents[1]
-GOLD_PATH: Final = ROOT / "tests" / "data" / "targets_gold.csv"
-HELDOUT_PATH: Final = ROOT / "tests" / "data" / "targets_heldout.csv"
-BLIND2_PATH: Final = ROOT / "tests" / "data" / "targets_blind2.csv"
-SEEDS_DIR: Final = ROOT / "seeds"
-CORPUS_DIR: Final = ROOT.parent / "shared" / "corpus"
-SEED_YEARS: Final[dict[str, int]] = {"000": 2018, "001": 2025, "002": 2023, "003": 2023}
 ERROR_COLUMNS: Final = ("error", "file", "raw", "kind", "gold", "detail")
 _PUNCT: Final = str.maketrans({"，": ",", "：": ":", "；": ";", "（": "(", "）": ")"})
 
 Extractor = Callable[..., pd.DataFrame]
+# Cleaned text and document year of a labelled file name, or None when it is absent; the
+# labelled sets and the texts they name live outside the package (tests/labelled_sets.py).
+DocumentLoader = Callable[[str], tuple[str, int | None] | None]
 
 
 @dataclass
@@ -79,35 +71,6 @@ class Report:
 def norm(text: str) -> str:
     """Half-width digits and ASCII punctuation, so labels match either spelling."""
     return to_halfwidth(text).translate(_PUNCT)
-
-
-def load_gold(path: Path = GOLD_PATH) -> pd.DataFrame:
-    """A labelled set as a frame (all columns as strings)."""
-    with path.open(encoding="utf-8") as fh:
-        return pd.DataFrame(list(csv.DictReader(fh)))
-
-
-def _read_raw(path: Path) -> str:
-    if path.suffix == ".csv":
-        return str(pd.read_csv(path, encoding="utf-8-sig")["full_text"].iloc[0])
-    return path.read_text(encoding="utf-8")
-
-
-def _path_and_year(file: str) -> tuple[Path, int | None]:
-    if re.match(r"\d{3}_", file):
-        return SEEDS_DIR / file, SEED_YEARS.get(file[:3])
-    path = CORPUS_DIR / file
-    found = re.search(r"((?:19|20)\d{2})", path.name)
-    return path, int(found.group(1)) if found else None
-
-
-@lru_cache(maxsize=256)
-def document(file: str) -> tuple[str, int | None] | None:
-    """Cleaned text and year of a labelled document, or None when it is absent."""
-    path, year = _path_and_year(file)
-    if not path.exists():
-        return None
-    return clean_text(_read_raw(path)).text, year
 
 
 def locate(text: str, span: str) -> tuple[int, int] | None:
@@ -209,7 +172,9 @@ def _score_span(
     return set(scope.index), matched
 
 
-def _score_document(file: str, rows: pd.DataFrame, report: Report, extract: Extractor) -> None:
+def _score_document(
+    file: str, rows: pd.DataFrame, report: Report, extract: Extractor, document: DocumentLoader
+) -> None:
     doc = document(file)
     if doc is None:
         return
@@ -225,12 +190,13 @@ def _score_document(file: str, rows: pd.DataFrame, report: Report, extract: Extr
         _count_spurious(found.loc[idx], report, file)
 
 
-def evaluate(gold: pd.DataFrame | None = None, extract: Extractor = extract_quantities) -> Report:
+def evaluate(
+    gold: pd.DataFrame, document: DocumentLoader, extract: Extractor = extract_quantities
+) -> Report:
     """Score an extractor on a labelled set; documents that are absent are skipped."""
-    gold = load_gold() if gold is None else gold
     report = Report()
     for file, rows in gold.groupby("file", sort=False):
-        _score_document(str(file), rows, report, extract)
+        _score_document(str(file), rows, report, extract, document)
     return report
 
 

@@ -23,15 +23,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from analysis.target_eval import (  # noqa: E402
+from analysis.target_eval import Report, field_accuracy, summary  # noqa: E402
+from tests.labelled_sets import (  # noqa: E402
     BLIND2_PATH,
     GOLD_PATH,
     HELDOUT_PATH,
-    Report,
     evaluate,
-    field_accuracy,
     load_gold,
-    summary,
 )
 
 

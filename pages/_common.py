@@ -336,9 +336,29 @@ def selected_quantities() -> pd.DataFrame:
     return quantities[quantities["doc_id"].isin(selected_documents()["doc_id"])]
 
 
+# An invisible word joiner after `:` and `@` and before `.`: Streamlit finds `:red[…]`,
+# `:material/…:` icons and emoji shortcodes, and Markdown finds bare links (`http://`,
+# `www.`, e-mail addresses), in the text *after* backslash escapes are undone.
+_WORD_JOINER = "\u2060"
+
+
 def escape_markdown(text: str) -> str:
-    """Document text inside st.markdown: every Markdown/HTML character escaped."""
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!|~<>$:=&])", r"\\\1", text).replace("\n", "  \n")
+    """Document text inside st.markdown, shown as text: every Markdown/HTML character
+    escaped, and no directive, icon, emoji or bare link left for the renderer to find."""
+    escaped = re.sub(r"([\\`*_{}\[\]()#+\-.!|~<>$:=&@\"'^])", r"\\\1", text)
+    escaped = escaped.replace(":", ":" + _WORD_JOINER).replace("@", "@" + _WORD_JOINER)
+    return escaped.replace("\\.", _WORD_JOINER + "\\.").replace("\n", "  \n")
+
+
+def passage_header(source: object, region: object, year: object) -> str:
+    """Markdown naming a passage's document: the file name bold, every value escaped."""
+    return " · ".join(
+        [
+            f"**{escape_markdown(str(source))}**",
+            escape_markdown(str(region)),
+            escape_markdown(str(year)),
+        ]
+    )
 
 
 def highlighted(before: str, span: str, after: str) -> str:

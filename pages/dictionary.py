@@ -8,7 +8,7 @@ from analysis import corpus
 from analysis.labels import STOPWORD_LIST_LABELS, TOKEN_SOURCE_LABELS, translated
 from analysis.loading import decode_bytes
 from analysis.segmentation import SegmentationError, explain_segmentation, parse_dict_line
-from pages._common import get_store, show_table
+from pages._common import escape_markdown, get_store, show_table
 
 SOURCE_HELP = (
     "来源说明：领域词典 = 本项目的汽车/产业政策词典；用户词 = 你添加的词；"
@@ -70,7 +70,7 @@ if st.button("保存词典", type="primary"):
         for line in words:
             parse_dict_line(line)
     except SegmentationError as exc:
-        st.error(f"没有保存：{exc}")
+        st.error(f"没有保存：{escape_markdown(str(exc))}")
         st.stop()
     store.set_user_words("stopword", stops)
     if words != words_now:

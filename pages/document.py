@@ -12,6 +12,7 @@ from analysis.labels import CLEANING_STEP_LABELS, translated
 from analysis.types import DOC_TYPE_LABELS, DOC_TYPES, META_FIELDS
 from pages._common import (
     COLUMN_LABELS,
+    escape_markdown,
     get_store,
     no_documents_hint,
     selected_documents,
@@ -139,4 +140,4 @@ with meta_col:
                 else:
                     st.info("没有改动。")
             except InvalidField as exc:
-                st.error(f"没有保存：{exc}")
+                st.error(f"没有保存：{escape_markdown(str(exc))}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import io
 
 import pandas as pd
@@ -16,6 +17,7 @@ from analysis.keywords import (
 )
 from pages._common import (
     chart_context,
+    escape_markdown,
     keep_valid,
     keyword_table,
     no_documents_hint,
@@ -48,7 +50,7 @@ def on_table_select(table_key: str, terms: list[str]) -> None:
 def on_chart_select(chart_key: str) -> None:
     points = st.session_state[chart_key].selection.points
     if points:
-        open_in_context(str(points[0]["y"]))
+        open_in_context(html.unescape(str(points[0]["y"])))  # the chart shows escaped terms
 
 
 @st.cache_data(show_spinner="正在生成词云…", max_entries=16)
@@ -188,7 +190,7 @@ with kwic_tab:
     if term.strip():
         lines = keyword_in_context(selected_corpus(), term.strip(), width=int(width))
         st.caption(
-            f"「{term.strip()}」在当前选择中出现 {len(lines)} 次，"
+            f"「{escape_markdown(term.strip())}」在当前选择中出现 {len(lines)} 次，"
             f"分布在 {lines['doc_id'].nunique()} 篇文档。"
         )
         show_table(

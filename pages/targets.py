@@ -25,6 +25,7 @@ from pages._common import (
     highlighted,
     keep_valid,
     no_documents_hint,
+    passage_header,
     selected_quantities,
     show_figure,
     show_table,
@@ -192,7 +193,7 @@ rows = event.selection.rows if event is not None else []
 if rows:
     row = table.iloc[rows[0]]
     text = get_store().text(row["doc_id"])
-    st.markdown(f"**{row['source']}** · {row['region']} · {row['year']}")
+    st.markdown(passage_header(row["source"], row["region"], row["year"]))
     st.markdown(highlighted(*paragraph_around(text, int(row["start"]), int(row["end"]))))
 else:
     st.caption("在表格中选中一行，即可在原文段落中查看这个数字。")

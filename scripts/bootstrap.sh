@@ -2,6 +2,7 @@
 # One entry point for a fresh machine: system packages, virtual environment, then run or test.
 #   bash scripts/bootstrap.sh run    # set up and open the dashboard on http://localhost:8501
 #   bash scripts/bootstrap.sh test   # set up and run the whole test suite (browser test included)
+#   bash scripts/bootstrap.sh lint   # set up and run ruff (check and format --check)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,6 +16,7 @@ system_packages=(fonts-noto-cjk fonts-wqy-microhei chromium)
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
 install_system_packages() {
+  [ -n "${POLICYLENS_NO_SYSTEM_PACKAGES:-}" ] && return 0
   local missing=()
   for pkg in "${system_packages[@]}"; do
     dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
@@ -56,16 +58,39 @@ make_venv() {
     say "Creating virtual environment $venv with $py"
     "$py" -m venv "$venv"
   fi
+  # Reinstall only when pyproject.toml or the extras changed (the install is editable, so
+  # code changes need none); the stamp lives in the venv, never in the tracked tree.
+  local stamp="$venv/.policylens-install" want
+  want="$(sha256sum pyproject.toml | cut -d' ' -f1) $extras"
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
+    say "Project already installed ($extras); pyproject.toml unchanged"
+    return 0
+  fi
   say "Installing the project ($extras)"
   "$venv/bin/python" -m pip install --quiet --upgrade pip
   "$venv/bin/python" -m pip install --quiet -e ".$extras"
+  echo "$want" > "$stamp"
+}
+
+# The port Streamlit will listen on: --server.port among the extra arguments wins over $PORT.
+dashboard_port() {
+  local port="${PORT:-8501}" prev=""
+  for arg in "$@"; do
+    case "$arg" in
+      --server.port=*) port="${arg#--server.port=}" ;;
+      *) [ "$prev" = "--server.port" ] && port="$arg" ;;
+    esac
+    prev="$arg"
+  done
+  echo "$port"
 }
 
 install_system_packages
 case "$mode" in
   run)
     make_venv ""
-    say "Opening the dashboard on http://localhost:8501"
+    port="$(dashboard_port "$@")"
+    say "Opening the dashboard on http://localhost:$port"
     exec "$venv/bin/streamlit" run dashboard.py --server.port "${PORT:-8501}" "$@"
     ;;
   test)
@@ -73,6 +98,12 @@ case "$mode" in
     say "Running the tests"
     exec "$venv/bin/python" -m pytest "$@"
     ;;
+  lint)
+    make_venv "[dev]"
+    say "Checking style (ruff check, ruff format --check)"
+    "$venv/bin/ruff" check .
+    exec "$venv/bin/ruff" format --check .
+    ;;
   *)
-    echo "usage: bash scripts/bootstrap.sh run|test [extra args]" >&2; exit 64 ;;
+    echo "usage: bash scripts/bootstrap.sh run|test|lint [extra args]" >&2; exit 64 ;;
 esac
