@@ -21,5 +21,8 @@ PAGES = [
     st.Page("pages/upload.py", title="导入文档", icon=":material/upload_file:"),
 ]
 
+# The menu first: the filters open the store, which takes a while on a first start, and the
+# menu must not wait for it (nor show Streamlit's file-name menu meanwhile).
+page = st.navigation(PAGES)
 render_sidebar_filters()
-st.navigation(PAGES).run()
+page.run()

@@ -157,13 +157,16 @@ def selection_regions(labels: Iterable[str]) -> tuple[str, ...]:
 
     >>> selection_regions(["湖北省 武汉市", "北京市", "湖北省"])
     ('北京市', '湖北省', '湖北省 武汉市')
+    >>> selection_regions(["湖北省 武汉市", "湖南省", "湖北省"])
+    ('湖北省', '湖南省', '湖北省 武汉市')
     """
     order = _province_order()
     cities = _city_order()
 
-    def key(label: str) -> tuple[int, int, str]:
+    def key(label: str) -> tuple[bool, int, int, str]:
+        # provinces first, so up to 36 of them take 36 different colours; their cities after
         province, _, city = label.partition(" ")
-        return (order.get(province, len(order)), cities.get(city, -1) if city else -1, label)
+        return (bool(city), order.get(province, len(order)), cities.get(city, -1), label)
 
     return tuple(sorted(dict.fromkeys(str(x) for x in labels), key=key))
 
