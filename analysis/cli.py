@@ -140,11 +140,9 @@ def cmd_targets(args: argparse.Namespace, store: Store) -> int:
     return 0
 
 
-def _selection(args: argparse.Namespace, store: Store) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Documents in the filters and their stored token counts."""
-    docs = apply_filters(store.documents(), filters_from_args(args))
-    counts = store.token_counts()
-    return docs, counts[counts["doc_id"].isin(docs["doc_id"])]
+def _selection(args: argparse.Namespace, store: Store) -> pd.DataFrame:
+    """Documents in the filters; their token counts stay in the store and are queried there."""
+    return apply_filters(store.documents(), filters_from_args(args))
 
 
 def _stopwords(store: Store) -> set[str]:
@@ -157,8 +155,8 @@ def _stopwords(store: Store) -> set[str]:
 def cmd_keywords(args: argparse.Namespace, store: Store) -> int:
     from analysis.keywords import keyword_frequencies
 
-    docs, counts = _selection(args, store)
-    table = keyword_frequencies(counts, docs, stopwords=_stopwords(store), by=args.by, top=args.top)
+    docs = _selection(args, store)
+    table = keyword_frequencies(store, docs, stopwords=_stopwords(store), by=args.by, top=args.top)
     emit(table, args.format)
     return 0
 
@@ -167,18 +165,17 @@ def cmd_keywords(args: argparse.Namespace, store: Store) -> int:
 def cmd_distinctive(args: argparse.Namespace, store: Store) -> int:
     from analysis.keywords import distinctive_terms
 
-    docs, counts = _selection(args, store)
-    table = distinctive_terms(counts, docs, by=args.by, stopwords=_stopwords(store), top=args.top)
+    docs = _selection(args, store)
+    table = distinctive_terms(store, docs, by=args.by, stopwords=_stopwords(store), top=args.top)
     emit(table, args.format)
     return 0
 
 
 @command("kwic")
 def cmd_kwic(args: argparse.Namespace, store: Store) -> int:
-    from analysis.keywords import keyword_in_context
+    from analysis.keywords import stored_keyword_in_context
 
-    selected = apply_filters(store.corpus(), filters_from_args(args))
-    table = keyword_in_context(selected, args.term, width=args.width)
+    table = stored_keyword_in_context(store, _selection(args, store), args.term, width=args.width)
     emit(
         table[["doc_id", "source", "province", "city", "year", "left", "term", "right"]],
         args.format,

@@ -172,6 +172,15 @@ def test_keywords_columns_and_grouping(store_path, capsys) -> None:
     assert groups == {"陕西省 西安市", "安徽省 合肥市", "湖北省 武汉市", "广东省 广州市"}
 
 
+@pytest.mark.parametrize("by", [[], ["--by", "region"], ["--by", "doc"]])
+def test_keywords_of_a_type_the_store_lacks_is_an_empty_table(by, store_path, capsys) -> None:
+    code, out, err = run(capsys, "keywords", "--doc-type", "work_report", *by, "--format", "csv")
+    assert code == 0, err
+    assert out.splitlines() == ["group,term,count,per_10k,docs"]
+    code, out, _ = run(capsys, "keywords", "--doc-type", "work_report", *by)
+    assert code == 0 and out.strip() == "（无结果）"
+
+
 def test_distinctive_terms_of_wuhan(store_path, capsys) -> None:
     code, out, _ = run(capsys, "distinctive", "--by", "region", "--top", "10", "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(out)))

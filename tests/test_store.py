@@ -106,18 +106,19 @@ def test_an_ingest_killed_halfway_leaves_the_store_as_it_was(store: Store, tmp_p
     for i in range(6):
         _write(folder, f"doc{i}.txt", f"第{i}号文件。西安市汽车产业大会召开，产量增长{i}%。")
     before = len(store.documents())
-    # The child pauses inside the transaction after its first document; we kill it there.
+    # The child pauses inside the transaction after writing its first batch's rows; we kill
+    # it there.
     script = textwrap.dedent(
         f"""
         import sys, time
         from pathlib import Path
         from analysis import corpus, store as store_module
-        original = store_module.Store._write_one
-        def slow(self, con, doc):
-            original(self, con, doc)
+        original = store_module.Store._write_rows
+        def slow(self, con, docs):
+            original(self, con, docs)
             print("inside", flush=True)
             time.sleep(60)
-        store_module.Store._write_one = slow
+        store_module.Store._write_rows = slow
         corpus.ingest_paths(store_module.Store(Path({str(store.path)!r})), [Path({str(folder)!r})])
         """
     )
