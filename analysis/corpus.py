@@ -217,12 +217,14 @@ def open_corpus(
     *,
     seeds_dir: Path = SEEDS_DIR,
     progress: Progress | None = None,
+    keep_open: bool = False,
 ) -> Store:
     """The store at `path`, seeded on first use and brought up to the current pipeline.
 
     Opening an unchanged store recomputes nothing: it only compares pipeline versions.
+    `keep_open` keeps one connection for a long-running reader (see `Store`).
     """
-    store = Store(path)
+    store = Store(path, keep_open=keep_open)
     if store.get_meta("seeded") is None:
         if not seeds_dir.exists():
             raise FileNotFoundError(f"找不到内置种子文档目录 {seeds_dir}")

@@ -237,8 +237,14 @@ def wordcloud_image(
     height: int = 450,
     max_words: int = 150,
     background_color: str = "white",
+    scale: float = 1.0,
+    font_step: int = 1,
 ) -> Image:
     """A word cloud of term counts (summed over groups), drawn with a Chinese font.
+
+    Layout time grows with the canvas and the number of font sizes tried: a small canvas
+    drawn at `scale` (the image is width × scale pixels wide) with `font_step` 2 gives the
+    same picture in a fraction of the time (the dashboard's budget: 400 × 200 at 2.5).
 
     >>> freqs = pd.DataFrame({"term": ["新能源汽车", "换电站"], "count": [12, 5]})
     >>> wordcloud_image(freqs, width=200, height=100).size
@@ -260,6 +266,8 @@ def wordcloud_image(
         height=height,
         max_words=max_words,
         background_color=background_color,
+        scale=scale,
+        font_step=font_step,
         collocations=False,
         random_state=0,  # same picture for the same data
     )

@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import os
 import threading
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -387,15 +387,28 @@ class Store:
             _insert_frame(con, "token_counts", counts, "doc_id, term, count")
             _index_counts(con, counts)
 
-    def quantities(self) -> pd.DataFrame:
-        """Every stored quantity with its document's keys (doc_id, source, province, city,
-        year) in front: the Targets page and `targets` command read this, never re-extract.
+    def quantities(
+        self, doc_ids: Sequence[str] | None = None, *, documents: pd.DataFrame | None = None
+    ) -> pd.DataFrame:
+        """Every stored quantity (of `doc_ids` only, if given) with its document's keys
+        (doc_id, source, province, city, year) in front: the Targets page and `targets`
+        command read this, never re-extract. `documents` (a `documents()` frame the caller
+        already holds) saves assembling the metadata again.
         """
         with self._connect() as con:
-            rows = con.execute(
-                f"SELECT doc_id, {QUANTITY_SELECT} FROM quantities ORDER BY doc_id, start"
-            ).df()
-        keys = self.documents()[["doc_id", "source", "province", "city", "year"]]
+            if doc_ids is None:
+                rows = con.execute(
+                    f"SELECT doc_id, {QUANTITY_SELECT} FROM quantities ORDER BY doc_id, start"
+                ).df()
+            else:
+                con.register("wanted_ids", pd.DataFrame({"doc_id": list(doc_ids)}, dtype=object))
+                rows = con.execute(
+                    f"""SELECT doc_id, {QUANTITY_SELECT} FROM quantities
+                        WHERE doc_id IN (SELECT doc_id FROM wanted_ids) ORDER BY doc_id, start"""
+                ).df()
+                con.unregister("wanted_ids")
+        docs = self.documents() if documents is None else documents
+        keys = docs[["doc_id", "source", "province", "city", "year"]]
         return keys.merge(rows, on="doc_id", how="inner")
 
     def replace_quantities(self, doc_id: str, quantities: pd.DataFrame) -> None:

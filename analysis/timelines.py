@@ -123,10 +123,10 @@ def timeline_points(quantities: pd.DataFrame) -> pd.DataFrame:
         family_label=points["family"].map(lambda f: FAMILY_LABELS.get(f, f)),
         horizon=pd.to_numeric(points["horizon"], errors="coerce").fillna(0).clip(lower=0),
     ).reset_index(drop=True)
-    shown, shown_unit = [], []
     scales = {family: display_scale(group["value"]) for family, group in points.groupby("family")}
-    for row in points.itertuples():
-        divisor, prefix = scales[row.family]
-        shown.append(row.value / divisor)
-        shown_unit.append(f"{prefix}{row.unit}")
-    return points.assign(shown=shown, shown_unit=shown_unit)
+    divisor = points["family"].map(lambda f: scales[f][0]).astype(float)
+    prefix = points["family"].map(lambda f: scales[f][1]).astype(object)
+    return points.assign(
+        shown=(points["value"] / divisor).astype(float),
+        shown_unit=(prefix + points["unit"].map(str)).astype(object),
+    )

@@ -1,4 +1,8 @@
-"""Targets: every quantitative statement, its kind, and the targets on a timeline."""
+"""Targets: every quantitative statement, its kind, and the targets on a timeline.
+
+Budgets keep a large selection interactive: the timeline draws on request above
+TIMELINE_BUDGET targets, and the table shows the first TABLE_BUDGET rows (downloads hold all).
+"""
 
 from __future__ import annotations
 
@@ -27,8 +31,11 @@ from pages._common import (
     show_table,
 )
 
+TIMELINE_BUDGET = 400  # targets; the corpus-wide timeline has hundreds of traces
+TABLE_BUDGET = 1000  # rows sent to the browser
 
-@st.cache_data(show_spinner=False, max_entries=16)
+
+@st.cache_data(show_spinner="正在绘制时间线…", max_entries=16)
 def timeline_figure(points: pd.DataFrame):
     """Cached: a corpus-wide timeline has hundreds of traces and takes seconds to build."""
     return target_timeline_figure(points)
@@ -94,8 +101,12 @@ m4.metric(
 points = timeline_points(chosen_rows)
 if points.empty:
     st.info("当前选择中没有带期限的目标。可以放宽类别、指标或期限筛选。")
-else:
+elif len(points) <= TIMELINE_BUDGET or st.toggle(
+    f"绘制目标时间线（{len(points)} 个目标，图较大，需要数秒）", key="tl_big"
+):
     show_figure(timeline_figure(points), "目标时间线")
+else:
+    st.caption("缩小地区、类别或指标筛选后，时间线会自动显示。")
 
 left, right = st.columns(2)
 with left:
@@ -125,6 +136,8 @@ with right:
     )
 
 st.subheader(f"全部数量表述（{len(chosen_rows)} 条）")
+if len(chosen_rows) > TABLE_BUDGET:
+    st.caption(f"表格显示前 {TABLE_BUDGET} 条；CSV/XLSX 下载包含全部 {len(chosen_rows)} 条。")
 table = with_region(chosen_rows).reset_index(drop=True)
 shown = table[
     [
@@ -147,8 +160,9 @@ shown = table[
     family=table["family"].map(lambda f: FAMILY_LABELS.get(f, f)),
 )
 event = show_table(
-    shown,
+    shown.head(TABLE_BUDGET),
     "数量表述",
+    export_frame=shown,
     selectable=True,
     key="qtable",
     height=400,
