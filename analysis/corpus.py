@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache, partial
 from pathlib import Path
@@ -20,6 +20,7 @@ import pandas as pd
 from analysis import cleaning, metadata
 from analysis.errors import RejectedFile
 from analysis.loading import LoadedDocument, expand_paths, read_bytes, read_path
+from analysis.parallel import available_cores, ordered_map
 from analysis.segmentation import Segmenter, corpus_token_counts, token_counts
 from analysis.store import Store, StoredDocument
 from analysis.targets import extract_quantities
@@ -118,40 +119,154 @@ def correct_fields(store: Store, doc_id: str, values: dict[str, str]) -> None:
         )
 
 
+# A batch is written (one transaction) once it holds this many documents or characters:
+# memory stays flat however large the corpus, and a killed ingest loses one batch at most.
+BATCH_DOCS: Final = 128
+BATCH_CHARS: Final = 8_000_000
+
+Overrides = Mapping[str, tuple[str | None, str]]  # field -> (value, origin)
+
+
+@dataclass(frozen=True, slots=True)
+class _Task:
+    """One file (or one stored document) to process: its name, how to read it, and for a
+    stored document the corrections it keeps.
+    """
+
+    source: str
+    read: Callable[[], list[LoadedDocument]]
+    overrides: Overrides | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class _Job:
+    """What every worker needs besides its task; set before the workers fork."""
+
+    known: Mapping[str, str]  # sha256 -> pipeline version already stored
+    overrides: Mapping[str, Overrides]  # source name -> corrections given with the files
+    token_counter: Callable[[str, str], pd.DataFrame]
+    version: str
+
+
+_JOB: _Job | None = None
+
+
+def _work(task: _Task) -> list[IngestOutcome | StoredDocument]:
+    """Read and process one task in a worker: its documents, or why it was rejected.
+
+    Any error is this file's rejection with the reason; it never stops the others.
+    """
+    job = _JOB
+    assert job is not None, "ingest job not set"
+    try:
+        loaded = task.read()
+    except RejectedFile as exc:
+        return [IngestOutcome(exc.source, "rejected", reason=exc.message)]
+    except Exception as exc:  # a broken file must not stop the batch
+        return [IngestOutcome(task.source, "rejected", reason=f"无法读取：{_describe(exc)}")]
+    results: list[IngestOutcome | StoredDocument] = []
+    for doc in loaded:
+        doc_id = doc_id_for(doc.sha256)
+        if job.known.get(doc.sha256) == job.version:
+            results.append(IngestOutcome(doc.source, "skipped", doc_id, DUPLICATE))
+            continue
+        given = task.overrides if task.overrides is not None else job.overrides.get(doc.source)
+        try:
+            results.append(
+                process_document(doc, overrides=dict(given or {}), token_counter=job.token_counter)
+            )
+        except Exception as exc:  # one document's failure is its rejection
+            reason = f"处理出错：{_describe(exc)}"
+            results.append(IngestOutcome(doc.source, "rejected", doc_id, reason))
+    return results
+
+
+def _describe(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}"[:300]
+
+
+DUPLICATE: Final = "重复：内容相同的文档已在库中"
+
+
 def ingest_paths(
     store: Store,
     paths: Iterable[Path],
     *,
     overrides: dict[str, dict[str, tuple[str, str]]] | None = None,
     progress: Progress | None = None,
+    workers: int | None = None,
 ) -> list[IngestOutcome]:
-    """Ingest files and folders; bad files are reported, the rest goes in as one transaction."""
-    readers = (partial(read_path, path) for path in expand_paths(paths))
-    return _ingest(store, readers, overrides=overrides or {}, progress=progress)
+    """Ingest files and folders over worker processes; bad files are reported, the rest go
+    in, a batch per transaction (see BATCH_DOCS).
+    """
+    tasks = [_Task(path.name, partial(read_path, path)) for path in expand_paths(paths)]
+    return _ingest(store, tasks, overrides=overrides or {}, progress=progress, workers=workers)
 
 
 def ingest_uploads(store: Store, files: Iterable[tuple[str, bytes]]) -> list[IngestOutcome]:
     """Ingest uploaded files (name, content) exactly as `ingest_paths` ingests files on disk."""
-    return _ingest(store, (partial(read_bytes, data, name) for name, data in files), overrides={})
+    tasks = [_Task(name, partial(read_bytes, data, name)) for name, data in files]
+    return _ingest(store, tasks, overrides={})
 
 
 def _ingest(
     store: Store,
-    readers: Iterable[Callable[[], list[LoadedDocument]]],
+    tasks: Sequence[_Task],
     *,
-    overrides: dict[str, dict[str, tuple[str, str]]],
+    overrides: Mapping[str, Overrides],
     progress: Progress | None = None,
+    workers: int | None = None,
 ) -> list[IngestOutcome]:
+    """Map `_work` over the tasks, write what comes back in batches, report every file."""
+    global _JOB
+    known = store.known_hashes()
+    _JOB = _Job(known, overrides, token_counter_for(store), pipeline_version())
     outcomes: list[IngestOutcome] = []
-    loaded: list[LoadedDocument] = []
-    for read in readers:
-        try:
-            loaded.extend(read())
-        except RejectedFile as exc:
-            outcomes.append(IngestOutcome(exc.source, "rejected", reason=exc.message))
-    documents, more = _process_new(store, loaded, overrides=overrides, progress=progress)
-    store.write(documents)
-    return outcomes + more
+    batch = _Batch(store)
+    seen: set[str] = set()
+    try:
+        results = ordered_map(_work, tasks, workers=workers or default_workers())
+        for done, found in enumerate(results, start=1):
+            for item in found:
+                if isinstance(item, IngestOutcome):
+                    outcomes.append(item)
+                elif item.sha256 in seen:
+                    outcomes.append(IngestOutcome(item.source, "skipped", item.doc_id, DUPLICATE))
+                else:
+                    seen.add(item.sha256)
+                    status: Status = "updated" if item.sha256 in known else "added"
+                    outcomes.append(IngestOutcome(item.source, status, item.doc_id))
+                    batch.add(item)
+            if progress:
+                progress(done, len(tasks))
+        batch.flush()
+    finally:
+        _JOB = None
+    return outcomes
+
+
+class _Batch:
+    """Processed documents waiting to be written; written when full, one transaction each."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.documents: list[StoredDocument] = []
+        self.chars = 0
+
+    def add(self, doc: StoredDocument) -> None:
+        self.documents.append(doc)
+        self.chars += len(doc.raw_text) + len(doc.clean_text)
+        if len(self.documents) >= BATCH_DOCS or self.chars >= BATCH_CHARS:
+            self.flush()
+
+    def flush(self) -> None:
+        self.store.write(self.documents)
+        self.documents, self.chars = [], 0
+
+
+def default_workers() -> int:
+    """One worker per core this process may use."""
+    return available_cores()
 
 
 def outcomes_frame(outcomes: Sequence[IngestOutcome]) -> pd.DataFrame:
@@ -160,37 +275,6 @@ def outcomes_frame(outcomes: Sequence[IngestOutcome]) -> pd.DataFrame:
         [(o.source, o.status, o.doc_id, o.reason) for o in outcomes],
         columns=["source", "status", "doc_id", "reason"],
     )
-
-
-def _process_new(
-    store: Store,
-    loaded: Sequence[LoadedDocument],
-    *,
-    overrides: dict[str, dict[str, tuple[str, str]]],
-    progress: Progress | None = None,
-) -> tuple[list[StoredDocument], list[IngestOutcome]]:
-    known = store.known_hashes()
-    token_counter = token_counter_for(store)
-    seen: set[str] = set()
-    documents: list[StoredDocument] = []
-    outcomes: list[IngestOutcome] = []
-    for i, doc in enumerate(loaded):
-        if progress:
-            progress(i, len(loaded))
-        doc_id = doc_id_for(doc.sha256)
-        if doc.sha256 in seen or known.get(doc.sha256) == pipeline_version():
-            outcomes.append(
-                IngestOutcome(doc.source, "skipped", doc_id, "重复：内容相同的文档已在库中")
-            )
-            continue
-        seen.add(doc.sha256)
-        status: Status = "updated" if doc.sha256 in known else "added"
-        processed = process_document(
-            doc, overrides=overrides.get(doc.source), token_counter=token_counter
-        )
-        documents.append(processed)
-        outcomes.append(IngestOutcome(doc.source, status, doc_id))
-    return documents, outcomes
 
 
 def read_seed_metadata(seeds_dir: Path = SEEDS_DIR) -> dict[str, dict[str, tuple[str, str]]]:
@@ -239,21 +323,25 @@ def open_corpus(
     return store
 
 
-def refresh(store: Store, *, progress: Progress | None = None) -> int:
-    """Reprocess documents stored by an older pipeline; returns how many."""
-    stale = [sha for sha, version in store.known_hashes().items() if version != pipeline_version()]
+def refresh(store: Store, *, progress: Progress | None = None, workers: int | None = None) -> int:
+    """Reprocess documents stored by an older pipeline from their raw text, keeping their
+    corrections; returns how many. Runs like an ingest: workers, batches, progress.
+    """
+    version = pipeline_version()
+    stale = sorted(sha for sha, stored in store.known_hashes().items() if stored != version)
     if not stale:
         return 0
-    docs = store.raw_documents(stale)
-    token_counter = token_counter_for(store)
-    processed = []
-    for i, doc in enumerate(docs):
-        if progress:
-            progress(i, len(docs))
-        kept = store.overrides(doc_id_for(doc.sha256))
-        processed.append(process_document(doc, overrides=kept, token_counter=token_counter))
-    store.write(processed)
-    return len(processed)
+    kept = store.all_overrides()
+    tasks = [
+        _Task(doc.source, partial(_as_list, doc), kept.get(doc_id_for(doc.sha256), {}))
+        for doc in store.raw_documents(stale)
+    ]
+    outcomes = _ingest(store, tasks, overrides={}, progress=progress, workers=workers)
+    return sum(o.status == "updated" for o in outcomes)
+
+
+def _as_list(doc: LoadedDocument) -> list[LoadedDocument]:
+    return [doc]
 
 
 @lru_cache(maxsize=8)

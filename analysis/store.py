@@ -300,6 +300,16 @@ class Store:
         rows.sort(key=lambda r: ORIGIN_ORDER.index(r[2]))
         return {name: (value, origin) for name, value, origin in rows}
 
+    def all_overrides(self) -> dict[str, dict[str, tuple[str | None, str]]]:
+        """doc_id -> `overrides(doc_id)` for every document, in one query (reprocessing)."""
+        with self._connect() as con:
+            rows = con.execute("SELECT doc_id, field, value, origin FROM overrides").fetchall()
+        rows.sort(key=lambda r: ORIGIN_ORDER.index(r[3]))
+        result: dict[str, dict[str, tuple[str | None, str]]] = {}
+        for doc_id, name, value, origin in rows:
+            result.setdefault(doc_id, {})[name] = (value, origin)
+        return result
+
     def token_counts(self) -> pd.DataFrame:
         """doc_id, term, count for every stored document (computed once at ingest)."""
         with self._connect() as con:

@@ -235,3 +235,73 @@ def test_uploads_are_reported_by_name_and_a_bad_one_loses_nothing(store: Store) 
     assert report.loc["坏.docx", "status"] == "rejected" and report.loc["坏.docx", "reason"]
     assert report.loc["空.txt", "status"] == "rejected"
     assert set(store.documents()["doc_id"]) == before | {report.loc["好.txt", "doc_id"]}
+
+
+def test_a_file_that_breaks_processing_is_rejected_and_the_rest_go_in(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    original = cleaning.clean_text
+
+    def fragile(text: str):
+        if "坏" in text:
+            raise ValueError("cannot clean this")
+        return original(text)
+
+    monkeypatch.setattr(cleaning, "clean_text", fragile)
+    folder = tmp_path / "mixed"
+    _write(folder, "a_good.txt", "合肥市召开新能源汽车推进会。")
+    _write(folder, "b_bad.txt", "这是一个坏文件。")
+    _write(folder, "c_good.txt", "武汉市召开汽车产业大会。")
+    before = len(store.documents())
+    outcomes = corpus.ingest_paths(store, [folder], workers=2)
+    by_name = {o.source: o for o in outcomes}
+    assert by_name["a_good.txt"].status == by_name["c_good.txt"].status == "added"
+    assert by_name["b_bad.txt"].status == "rejected"
+    assert "ValueError" in by_name["b_bad.txt"].reason
+    assert len(store.documents()) == before + 2
+
+
+def test_parallel_ingest_stores_what_a_serial_one_stores(tmp_path: Path) -> None:
+    folder = tmp_path / "docs"
+    for i in range(7):
+        _write(
+            folder, f"d{i}.txt", f"第{i}号文件。到2025年，合肥市新能源汽车产量突破{i + 1}00万辆。"
+        )
+    _write(folder, "dup.txt", "第0号文件。到2025年，合肥市新能源汽车产量突破100万辆。")
+    stores = {1: corpus.open_corpus(tmp_path / "w1.duckdb")}
+    outcomes = corpus.ingest_paths(stores[1], [folder], workers=1)
+    assert [o.status for o in outcomes].count("skipped") == 1
+    # Two workers from the command line: a single-threaded process, so they really fork.
+    command = ["ingest", str(folder), "--workers", "2", "--store", str(tmp_path / "w2.duckdb")]
+    result = subprocess.run(
+        [sys.executable, "-m", "analysis", *command, "--format", "csv"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        check=True,
+    )
+    assert result.stdout.count(",skipped,") == 1
+    assert "导入：8/8 个文件" in result.stderr  # the progress line, with counts and rate
+    stores[2] = Store(tmp_path / "w2.duckdb")
+    pd.testing.assert_frame_equal(stores[1].documents(), stores[2].documents())
+    counts = [
+        s.token_counts().sort_values(["doc_id", "term"]).reset_index(drop=True)
+        for s in stores.values()
+    ]
+    pd.testing.assert_frame_equal(counts[0], counts[1])
+    quantities = [s.quantities().reset_index(drop=True) for s in stores.values()]
+    pd.testing.assert_frame_equal(quantities[0], quantities[1])
+
+
+def test_each_batch_is_its_own_transaction(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(corpus, "BATCH_DOCS", 2)
+    folder = tmp_path / "five"
+    for i in range(5):
+        _write(folder, f"f{i}.txt", f"第{i}号文件。西安市汽车产业大会召开。")
+    before = int(store.version())
+    corpus.ingest_paths(store, [folder], workers=1)
+    assert int(store.version()) - before == 3  # 2 + 2 + 1 documents
+    assert len(store.documents()) == 4 + 5
