@@ -1,14 +1,14 @@
 """From files to stored documents: load, clean, detect metadata, segment, write.
 
-The pipeline version is a hash of the code and data that produce the stored results, so a
-store is reprocessed (from the raw text it keeps) exactly when that code changes, and
-never otherwise.
+The pipeline version records a hash of each stage's code and data (`analysis.versions`),
+so a store is reprocessed (from the raw and clean text it keeps) exactly when that code
+changes, and only in the stages that changed: new target rules re-extract quantities and
+nothing else.
 """
 
 from __future__ import annotations
 
 import csv
-import hashlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache, partial
@@ -22,23 +22,12 @@ from analysis.errors import RejectedFile
 from analysis.loading import LoadedDocument, expand_paths, read_bytes, read_path
 from analysis.parallel import available_cores, ordered_map
 from analysis.segmentation import Segmenter, corpus_token_counts, token_counts
-from analysis.store import Store, StoredDocument
+from analysis.store import DocumentParts, Store, StoredDocument
 from analysis.targets import extract_quantities
+from analysis.versions import stage_versions, stages_to_redo, version_string
 
 SEEDS_DIR: Final = Path(__file__).resolve().parent.parent / "seeds"
 SEED_METADATA: Final = "metadata.csv"
-# Modules whose output is stored; editing one of them (or its data) reprocesses the store.
-_PIPELINE_MODULES: Final = (
-    "cleaning",
-    "metadata",
-    "gazetteer",
-    "redaction",
-    "segmentation",
-    "numbers",
-    "targets",
-)
-_PIPELINE_DATA: Final = ("domain_dict.txt", "target_rules.toml")
-
 Status = Literal["added", "skipped", "rejected", "updated"]
 Progress = Callable[[int, int], None]
 
@@ -53,17 +42,9 @@ class IngestOutcome:
     reason: str = ""
 
 
-@lru_cache(maxsize=1)
 def pipeline_version() -> str:
-    package = Path(__file__).resolve().parent
-    digest = hashlib.sha256()
-    for name in _PIPELINE_MODULES:
-        module = package / f"{name}.py"
-        if module.exists():
-            digest.update(module.read_bytes())
-    for data in _PIPELINE_DATA:
-        digest.update((package / "data" / data).read_bytes())
-    return digest.hexdigest()[:12]
+    """Every stage's version, as stored with each document (`clean=…;meta=…;seg=…;qty=…`)."""
+    return version_string(stage_versions())
 
 
 def doc_id_for(sha256: str) -> str:
@@ -102,6 +83,8 @@ def process_document(
 
 
 def _year_of(value: object) -> int | None:
+    if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)):
+        return None
     try:
         return int(str(value))
     except ValueError:
@@ -324,20 +307,114 @@ def open_corpus(
 
 
 def refresh(store: Store, *, progress: Progress | None = None, workers: int | None = None) -> int:
-    """Reprocess documents stored by an older pipeline from their raw text, keeping their
-    corrections; returns how many. Runs like an ingest: workers, batches, progress.
+    """Bring documents stored by older code up to date, keeping their corrections; returns
+    how many. Only the stages whose code changed are redone (see `analysis.versions`); new
+    cleaning reprocesses from the raw text like an ingest (workers, batches, progress).
     """
     version = pipeline_version()
-    stale = sorted(sha for sha, stored in store.known_hashes().items() if stored != version)
+    stale = {sha: v for sha, v in store.known_hashes().items() if v != version}
     if not stale:
         return 0
+    current = stage_versions()
+    redo = {sha: stages_to_redo(stored, current) for sha, stored in stale.items()}
+    whole = sorted(sha for sha, stages in redo.items() if "clean" in stages or not stages)
+    some = {sha: stages for sha, stages in redo.items() if stages and "clean" not in stages}
+    offset = 0
+
+    def report(done: int, _total: int) -> None:
+        if progress:
+            progress(offset + done, len(stale))
+
     kept = store.all_overrides()
-    tasks = [
-        _Task(doc.source, partial(_as_list, doc), kept.get(doc_id_for(doc.sha256), {}))
-        for doc in store.raw_documents(stale)
-    ]
-    outcomes = _ingest(store, tasks, overrides={}, progress=progress, workers=workers)
-    return sum(o.status == "updated" for o in outcomes)
+    if whole:
+        tasks = [
+            _Task(doc.source, partial(_as_list, doc), kept.get(doc_id_for(doc.sha256), {}))
+            for doc in store.raw_documents(whole)
+        ]
+        _ingest(store, tasks, overrides={}, progress=report, workers=workers)
+        offset = len(whole)
+    if some:
+        _redo_stages(store, some, kept, progress=report, workers=workers)
+    return len(stale)
+
+
+def _redo_stages(
+    store: Store,
+    redo: Mapping[str, frozenset[str]],
+    kept: Mapping[str, Overrides],
+    *,
+    progress: Progress | None,
+    workers: int | None,
+) -> None:
+    """Redo some stages of stored documents from their stored texts, a batch at a time."""
+    global _JOB
+    years = store.documents().set_index("doc_id")["year"]
+    _JOB = _Job({}, {}, token_counter_for(store), pipeline_version())
+    try:
+        shas = sorted(redo)
+        for start in range(0, len(shas), BATCH_DOCS):
+            chunk = shas[start : start + BATCH_DOCS]
+            tasks = []
+            for doc, clean in store.stored_texts(chunk):
+                doc_id = doc_id_for(doc.sha256)
+                tasks.append(
+                    _StageTask(
+                        doc_id=doc_id,
+                        source=doc.source,
+                        raw_text=doc.raw_text,
+                        clean_text=clean,
+                        stages=redo[doc.sha256],
+                        year=_year_of(years.get(doc_id)),
+                        year_given=_year_given(kept.get(doc_id, {})),
+                    )
+                )
+            parts = list(ordered_map(_redo, tasks, workers=workers or default_workers()))
+            store.write_parts(parts, pipeline=pipeline_version())
+            if progress:
+                progress(start + len(chunk), len(shas))
+    finally:
+        _JOB = None
+
+
+@dataclass(frozen=True, slots=True)
+class _StageTask:
+    """A stored document and the stages to redo for it."""
+
+    doc_id: str
+    source: str
+    raw_text: str
+    clean_text: str
+    stages: frozenset[str]
+    year: int | None  # the effective year now (for quantities when metadata stays)
+    year_given: tuple[bool, int | None]  # a correction of the year, if any, wins
+
+
+def _redo(task: _StageTask) -> DocumentParts:
+    """Recompute the stages of one stored document (in a worker)."""
+    job = _JOB
+    assert job is not None, "reprocessing job not set"
+    detections = None
+    year = task.year
+    if "meta" in task.stages:
+        detected = metadata.detect_metadata(
+            task.clean_text, filename=task.source, raw_text=task.raw_text
+        )
+        detections = metadata.detections_frame(detected)
+        given, value = task.year_given
+        year = value if given else _year_of(detected["year"].value)
+    counts = job.token_counter(task.doc_id, task.clean_text) if "seg" in task.stages else None
+    quantities = (
+        extract_quantities(task.clean_text, doc_year=year)
+        if {"qty", "meta"} & task.stages
+        else None
+    )
+    return DocumentParts(task.doc_id, detections, counts, quantities)
+
+
+def _year_given(overrides: Overrides) -> tuple[bool, int | None]:
+    if "year" not in overrides:
+        return False, None
+    return True, _year_of(overrides["year"][0])
 
 
 def _as_list(doc: LoadedDocument) -> list[LoadedDocument]:

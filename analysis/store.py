@@ -114,6 +114,16 @@ class StoredDocument:
     quantities: pd.DataFrame | None = None  # targets.TARGET_COLUMNS
 
 
+@dataclass(frozen=True, slots=True)
+class DocumentParts:
+    """Recomputed outputs of some stages of one stored document; None = keep what is stored."""
+
+    doc_id: str
+    detections: pd.DataFrame | None = None  # field, value, evidence, confidence
+    token_counts: pd.DataFrame | None = None  # doc_id, term, count
+    quantities: pd.DataFrame | None = None  # targets.TARGET_COLUMNS
+
+
 class StoreBusy(PolicyLensError):
     """Another program holds the store file open for writing."""
 
@@ -291,6 +301,19 @@ class Store:
             ).fetchall()
         return [LoadedDocument(source, raw, enc or "", sha) for source, raw, enc, sha in rows]
 
+    def stored_texts(self, sha256s: list[str]) -> list[tuple[LoadedDocument, str]]:
+        """Raw documents with their stored clean text, to redo stages after cleaning."""
+        with self._connect() as con:
+            rows = con.execute(
+                """SELECT source, raw_text, encoding, sha256, clean_text FROM documents
+                   WHERE list_contains(?, sha256) ORDER BY source""",
+                [sha256s],
+            ).fetchall()
+        return [
+            (LoadedDocument(source, raw, enc or "", sha), clean)
+            for source, raw, enc, sha, clean in rows
+        ]
+
     def overrides(self, doc_id: str) -> dict[str, tuple[str | None, str]]:
         """field -> (value, origin) of the strongest correction of each field."""
         with self._connect() as con:
@@ -388,6 +411,53 @@ class Store:
             lambda d: None if d.quantities is None else d.quantities.assign(doc_id=d.doc_id),
         )
         _insert_frame(con, "quantities", quantities, f"doc_id, {QUANTITY_SELECT}")
+
+    def write_parts(self, parts: list[DocumentParts], *, pipeline: str) -> None:
+        """Replace the recomputed parts of stored documents and record `pipeline` for them,
+        in one transaction; parts left None stay as stored.
+        """
+        if not parts:
+            return
+        with self._transaction() as con:
+            for table, column in (
+                ("detections", "detections"),
+                ("token_counts", "token_counts"),
+                ("quantities", "quantities"),
+            ):
+                frames = [(p.doc_id, getattr(p, column)) for p in parts]
+                frames = [(d, f) for d, f in frames if f is not None]
+                if not frames:
+                    continue
+                ids = pd.DataFrame({"doc_id": [d for d, _ in frames]}, dtype=object)
+                con.register("changed_ids", ids)
+                if table == "token_counts":
+                    con.execute(
+                        """DELETE FROM doc_terms WHERE doc_idx IN (SELECT doc_idx FROM doc_index
+                           WHERE doc_id IN (SELECT doc_id FROM changed_ids))"""
+                    ).fetchall()
+                con.execute(
+                    f"DELETE FROM {table} WHERE doc_id IN (SELECT doc_id FROM changed_ids)"
+                ).fetchall()
+                con.unregister("changed_ids")
+                rows = [f.assign(doc_id=d) for d, f in frames if not f.empty]
+                if not rows:
+                    continue
+                stacked = pd.concat(rows, ignore_index=True)
+                if table == "detections":
+                    stacked["value"] = stacked["value"].map(_as_text)
+                    _insert_frame(con, table, stacked, "doc_id, field, value, evidence, confidence")
+                elif table == "token_counts":
+                    _insert_frame(con, table, stacked, "doc_id, term, count")
+                    _index_counts(con, stacked)
+                else:
+                    _insert_frame(con, table, stacked, f"doc_id, {QUANTITY_SELECT}")
+            con.register("changed_ids", pd.DataFrame({"doc_id": [p.doc_id for p in parts]}))
+            con.execute(
+                """UPDATE documents SET pipeline = ?
+                   WHERE doc_id IN (SELECT doc_id FROM changed_ids)""",
+                [pipeline],
+            ).fetchall()
+            con.unregister("changed_ids")
 
     def replace_token_counts(self, counts: pd.DataFrame) -> None:
         """Swap in a whole new segmentation (after a dictionary change), atomically."""

@@ -305,3 +305,83 @@ def test_each_batch_is_its_own_transaction(
     corpus.ingest_paths(store, [folder], workers=1)
     assert int(store.version()) - before == 3  # 2 + 2 + 1 documents
     assert len(store.documents()) == 4 + 5
+
+
+def _changed(stage: str) -> dict[str, str]:
+    from analysis.versions import stage_versions
+
+    return {**stage_versions(), stage: "changed00000"}
+
+
+def _forbid(monkeypatch: pytest.MonkeyPatch, target: object, name: str) -> None:
+    def fail(*args: object, **kwargs: object) -> None:
+        raise AssertionError(f"{name} ran, but its stage did not change")
+
+    monkeypatch.setattr(target, name, fail)
+
+
+def test_new_target_rules_re_extract_quantities_only(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    doc_id = store.documents().query("source.str.startswith('001')")["doc_id"].item()
+    before = store.quantities()
+    counts = store.token_counts()
+    monkeypatch.setattr(corpus, "stage_versions", lambda: _changed("qty"))
+    _forbid(monkeypatch, cleaning, "clean_text")
+    _forbid(monkeypatch, corpus.metadata, "detect_metadata")
+    monkeypatch.setattr(corpus, "token_counter_for", lambda store: None)  # never called
+    calls: list[int | None] = []
+    original = corpus.extract_quantities
+
+    def counted(text: str, *, doc_year: int | None = None) -> pd.DataFrame:
+        calls.append(doc_year)
+        return original(text, doc_year=doc_year)
+
+    monkeypatch.setattr(corpus, "extract_quantities", counted)
+    assert corpus.refresh(store, workers=1) == 4
+    assert sorted(calls, key=str) == sorted(store.documents()["year"].tolist(), key=str)
+    pd.testing.assert_frame_equal(store.quantities(), before)  # same rules, same rows
+    pd.testing.assert_frame_equal(store.token_counts(), counts)
+    assert corpus.refresh(store, workers=1) == 0
+    assert store.known_hashes()[next(iter(store.known_hashes()))].endswith("qty=changed00000")
+    assert doc_id in set(store.quantities()["doc_id"])
+
+
+def test_new_metadata_code_redoes_detection_and_quantities_and_keeps_corrections(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    doc_id = store.documents()["doc_id"].iloc[0]
+    store.set_fields(doc_id, {"city": "测试市", "year": "2030"})
+    monkeypatch.setattr(corpus, "stage_versions", lambda: _changed("meta"))
+    _forbid(monkeypatch, cleaning, "clean_text")
+    monkeypatch.setattr(corpus, "token_counter_for", lambda store: None)
+    years: list[int | None] = []
+    original = corpus.extract_quantities
+
+    def counted(text: str, *, doc_year: int | None = None) -> pd.DataFrame:
+        years.append(doc_year)
+        return original(text, doc_year=doc_year)
+
+    monkeypatch.setattr(corpus, "extract_quantities", counted)
+    assert corpus.refresh(store, workers=1) == 4
+    assert len(years) == 4 and 2030 in years  # the corrected year dates its targets
+    row = store.documents().set_index("doc_id").loc[doc_id]
+    assert (row["city"], row["year"]) == ("测试市", 2030)
+    assert set(store.evidence(doc_id)["field"]) >= {"province", "city", "year"}
+
+
+def test_new_segmentation_code_recounts_tokens_only(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    counts = store.token_counts().sort_values(["doc_id", "term"]).reset_index(drop=True)
+    monkeypatch.setattr(corpus, "stage_versions", lambda: _changed("seg"))
+    _forbid(monkeypatch, cleaning, "clean_text")
+    _forbid(monkeypatch, corpus.metadata, "detect_metadata")
+    _forbid(monkeypatch, corpus, "extract_quantities")
+    assert corpus.refresh(store, workers=1) == 4
+    again = store.token_counts().sort_values(["doc_id", "term"]).reset_index(drop=True)
+    pd.testing.assert_frame_equal(again, counts)
+    docs = store.documents()
+    from analysis import keywords
+
+    assert len(keywords.keyword_frequencies(store, docs, stopwords=set(), top=5)) == 5
