@@ -219,6 +219,12 @@ def cmd_kwic(args: argparse.Namespace, store: Store) -> int:
     return 0
 
 
+@command("export-store")
+def cmd_export_store(args: argparse.Namespace, store: Store) -> int:
+    emit(store.export_parquet(Path(args.folder)), args.format)
+    return 0
+
+
 @command("segment")
 def cmd_segment(args: argparse.Namespace, store: Store) -> int:
     sys.stdout.write(" ".join(corpus.segmenter_for(store).cut(args.text)) + "\n")
@@ -273,6 +279,10 @@ def build_parser() -> argparse.ArgumentParser:
     add_filter_options(p)
     p.add_argument("term")
     p.add_argument("--width", type=int, default=20)
+    p = sub.add_parser(
+        "export-store", parents=[common], help="把各阶段结果导出为按省份、年份分区的 Parquet"
+    )
+    p.add_argument("folder", metavar="PATH")
     p = sub.add_parser("segment", parents=[common], help="分词：输出以空格分隔的词")
     p.add_argument("text")
     return parser

@@ -458,17 +458,19 @@ def document_keywords(
     *,
     stopwords: set[str],
     top: int = 10,
+    only: list[str] | None = None,
 ) -> pd.DataFrame:
     """Each document's characteristic terms by TF-IDF against the selected documents.
 
     tf = count / content tokens of the document, idf = ln((1 + N) / (1 + df)) + 1 (the
     smoothed form, so a term in every document still counts a little). A Wuhan news item
-    gets 世界车谷 on top, not 汽车, which every document shares.
+    gets 世界车谷 on top, not 汽车, which every document shares. `only` (doc_ids) limits the
+    rows to those documents, e.g. the ones a page shows; idf still uses all of `docs`.
     """
     _check_counts(counts)
     _check_top(top)
     with term_source(counts) as source:
-        table = source.tfidf(_groups(docs, "doc"), stopwords, top=top)
+        table = source.tfidf(_groups(docs, "doc"), stopwords, top=top, only=only)
     if table.empty:
         return pd.DataFrame(columns=list(DOC_KEYWORD_COLUMNS))
     table = table.astype({"tfidf": "float64", "count": "int64"})[list(DOC_KEYWORD_COLUMNS)]

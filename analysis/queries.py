@@ -227,14 +227,25 @@ class TermSource:
                 {"ps": float(prior_scale), "top": int(top)},
             ).df()
 
-    def tfidf(self, groups: pd.DataFrame, stopwords: Iterable[str], *, top: int) -> pd.DataFrame:
+    def tfidf(
+        self,
+        groups: pd.DataFrame,
+        stopwords: Iterable[str],
+        *,
+        top: int,
+        only: Iterable[str] | None = None,
+    ) -> pd.DataFrame:
         """doc_id, term, tfidf, count: each document's `top` terms against the selection.
 
         tf = count / content tokens of the document, idf = ln((1 + N) / (1 + df)) + 1 with N
-        the number of selected documents (`groups` holds one row per document).
+        the number of selected documents (`groups` holds one row per document). `only`
+        scores just those documents (idf still counts the whole selection).
         """
         n_docs = int(groups["doc_id"].astype(str).nunique())
-        with self._registered(**self._frames(groups, stopwords)) as n:
+        frames = self._frames(groups, stopwords)
+        wanted = frames["sel"] if only is None else pd.DataFrame({"doc_id": list(only)})
+        frames["only"] = wanted.astype({"doc_id": object})[["doc_id"]]
+        with self._registered(**frames) as n:
             return self.con.execute(
                 f"""
                 WITH {self._kept_sql(n["sel"], n["stop"])},
@@ -247,6 +258,7 @@ class TermSource:
                            dt.count / totals.total * (ln((1 + $n) / (1 + df.df)) + 1) AS tfidf,
                            dt.count
                     FROM dt JOIN df USING (term_id) JOIN totals USING (doc_id)
+                    WHERE dt.doc_id IN (SELECT doc_id FROM {n["only"]})
                 ),
                 {_top_sql("scored", "doc_id", "tfidf", "$top")}
                 SELECT top_rows.doc_id, t.term, tfidf, count::BIGINT AS count

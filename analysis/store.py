@@ -491,6 +491,48 @@ class Store:
         keys = docs[["doc_id", "source", "province", "city", "year"]]
         return keys.merge(rows, on="doc_id", how="inner")
 
+    def export_parquet(self, folder: Path | str) -> pd.DataFrame:
+        """Write the per-document stage outputs as Parquet under `folder`, partitioned by
+        province and year (hive style, names URL-encoded: `documents/province=…/year=2023/`;
+        an existing export is replaced), for tools
+        that scale past one machine (DuckDB, Spark, Dask, Polars read them directly).
+
+        Tables: documents (effective metadata + clean text), token_counts, quantities,
+        detections, changes. Returns table, rows, path.
+        """
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        keys = self.documents()
+        keys = keys.assign(
+            province=keys["province"].fillna(UNKNOWN_PARTITION),
+            year=keys["year"].astype("Int64").astype("string").fillna(UNKNOWN_PARTITION),
+        ).astype({"year": object, "province": object})
+        report = []
+        with self._connect() as con:
+            con.register("doc_keys", keys)
+            sources = {
+                "documents": """SELECT k.*, d.clean_text FROM doc_keys k
+                                JOIN documents d USING (doc_id)""",
+                "token_counts": """SELECT k.province, k.year, c.* FROM token_counts c
+                                   JOIN doc_keys k USING (doc_id)""",
+                "quantities": f"""SELECT k.province, k.year, q.doc_id, {QUANTITY_SELECT}
+                                  FROM quantities q JOIN doc_keys k USING (doc_id)""",
+                "detections": """SELECT k.province, k.year, t.* FROM detections t
+                                 JOIN doc_keys k USING (doc_id)""",
+                "changes": """SELECT k.province, k.year, t.* FROM changes t
+                              JOIN doc_keys k USING (doc_id)""",
+            }
+            for table, query in sources.items():
+                target = folder / table
+                con.execute(
+                    f"""COPY ({query}) TO '{_sql_path(target)}'
+                        (FORMAT parquet, PARTITION_BY (province, year), OVERWRITE)"""
+                ).fetchall()
+                (rows,) = con.execute(f"SELECT count(*) FROM ({query})").fetchall()[0]
+                report.append((table, int(rows), str(target)))
+            con.unregister("doc_keys")
+        return pd.DataFrame(report, columns=["table", "rows", "path"])
+
     def replace_quantities(self, doc_id: str, quantities: pd.DataFrame) -> None:
         """Swap one document's quantities (after its year was corrected), atomically."""
         with self._transaction() as con:
@@ -531,6 +573,13 @@ class Store:
                UNION ALL SELECT doc_id, field, value, origin FROM overrides"""
         ).df()
         return rows if rows.empty else _strongest(rows, ["doc_id", "field"])
+
+
+UNKNOWN_PARTITION: Final = "unknown"
+
+
+def _sql_path(path: Path) -> str:
+    return str(path).replace("'", "''")
 
 
 DOCUMENT_INSERT: Final = (

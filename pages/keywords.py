@@ -28,6 +28,7 @@ GROUPINGS = {"region": "地区", "year": "年份", "doc_type": "文档类型"}
 REST = "其余全部"
 # The most terms any view shows at once (chart up to 100, cloud 80, trend choices 100).
 TERM_BUDGET = 200
+DOC_BUDGET = 300  # documents whose TF-IDF keywords are listed at once
 CLOUD_WORDS = 80  # with a 400 × 200 layout drawn at 2.5×: a 1000 × 500 image in ~0.3 s
 
 
@@ -207,7 +208,12 @@ def kwic_view() -> None:
 
 
 def document_view() -> None:
-    keywords = keyword_table("doc_keywords", docs, top=10)
+    shown = docs["doc_id"].head(DOC_BUDGET).tolist()
+    if len(docs) > DOC_BUDGET:
+        st.caption(
+            f"显示前 {DOC_BUDGET} 篇文档的关键词（共 {len(docs)} 篇；缩小筛选可查看其余文档）。"
+        )
+    keywords = keyword_table("doc_keywords", docs, top=10, only=shown)
     joined = keywords.groupby("doc_id")["term"].agg("、".join).rename("关键词")
     table = docs[["doc_id", "title", "province", "city", "year"]].merge(joined, on="doc_id")
     show_table(table, "文档关键词")

@@ -248,3 +248,13 @@ def test_a_store_opened_twice_in_one_process_shares_its_kept_connection(tmp_path
     assert reader.version() != before
     assert reader.documents().set_index("doc_id").loc[doc_id, "city"] == "测试市"
     reader.close()
+
+
+@pytest.mark.parametrize("kind", SOURCES)
+def test_document_keywords_of_some_documents_keep_the_selection_idf(kind, hand_store) -> None:
+    docs, counts = hand_docs(), hand_counts()
+    full = reference.document_keywords(counts, docs, stopwords=FEW_STOPS, top=3)
+    some = keywords.document_keywords(
+        source(kind, counts, hand_store), docs, stopwords=FEW_STOPS, top=3, only=["b", "d"]
+    )
+    same(some, full[full["doc_id"].isin(["b", "d"])])
