@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Final
@@ -84,9 +85,44 @@ def add_filter_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+class ProgressLine:
+    """Ingest progress on stderr: files done of total, rate and time left. A terminal gets
+    one line redrawn in place (a progress bar); a log gets a plain line every few seconds.
+    """
+
+    def __init__(self, label: str, *, every: float = 5.0) -> None:
+        self.label = label
+        self.every = every
+        self.start = time.monotonic()
+        self.last = 0.0
+        self.tty = sys.stderr.isatty()
+
+    def __call__(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if done < total and now - self.last < (0.2 if self.tty else self.every):
+            return
+        self.last = now
+        elapsed = max(now - self.start, 1e-9)
+        rate = done / elapsed
+        left = (total - done) / rate if rate else 0.0
+        text = f"{self.label}：{done}/{total} 个文件 · {rate:.1f} 个/秒 · 已用 {elapsed:.0f} 秒"
+        if done < total:
+            text += f" · 约剩 {left:.0f} 秒"
+        if self.tty:
+            filled = int(30 * done / max(total, 1))
+            bar = "█" * filled + "·" * (30 - filled)
+            end = "\n" if done >= total else ""
+            sys.stderr.write(f"\r{bar} {text}\033[K{end}")
+        else:
+            sys.stderr.write(text + "\n")
+        sys.stderr.flush()
+
+
 @command("ingest")
 def cmd_ingest(args: argparse.Namespace, store: Store) -> int:
-    outcomes = corpus.ingest_paths(store, [Path(p) for p in args.paths])
+    outcomes = corpus.ingest_paths(
+        store, [Path(p) for p in args.paths], progress=ProgressLine("导入"), workers=args.workers
+    )
     frame = corpus.outcomes_frame(outcomes)
     emit(frame, args.format)
     return 2 if (frame["status"] == "rejected").any() else 0
@@ -140,11 +176,9 @@ def cmd_targets(args: argparse.Namespace, store: Store) -> int:
     return 0
 
 
-def _selection(args: argparse.Namespace, store: Store) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Documents in the filters and their stored token counts."""
-    docs = apply_filters(store.documents(), filters_from_args(args))
-    counts = store.token_counts()
-    return docs, counts[counts["doc_id"].isin(docs["doc_id"])]
+def _selection(args: argparse.Namespace, store: Store) -> pd.DataFrame:
+    """Documents in the filters; their token counts stay in the store and are queried there."""
+    return apply_filters(store.documents(), filters_from_args(args))
 
 
 def _stopwords(store: Store) -> set[str]:
@@ -157,8 +191,8 @@ def _stopwords(store: Store) -> set[str]:
 def cmd_keywords(args: argparse.Namespace, store: Store) -> int:
     from analysis.keywords import keyword_frequencies
 
-    docs, counts = _selection(args, store)
-    table = keyword_frequencies(counts, docs, stopwords=_stopwords(store), by=args.by, top=args.top)
+    docs = _selection(args, store)
+    table = keyword_frequencies(store, docs, stopwords=_stopwords(store), by=args.by, top=args.top)
     emit(table, args.format)
     return 0
 
@@ -167,22 +201,27 @@ def cmd_keywords(args: argparse.Namespace, store: Store) -> int:
 def cmd_distinctive(args: argparse.Namespace, store: Store) -> int:
     from analysis.keywords import distinctive_terms
 
-    docs, counts = _selection(args, store)
-    table = distinctive_terms(counts, docs, by=args.by, stopwords=_stopwords(store), top=args.top)
+    docs = _selection(args, store)
+    table = distinctive_terms(store, docs, by=args.by, stopwords=_stopwords(store), top=args.top)
     emit(table, args.format)
     return 0
 
 
 @command("kwic")
 def cmd_kwic(args: argparse.Namespace, store: Store) -> int:
-    from analysis.keywords import keyword_in_context
+    from analysis.keywords import stored_keyword_in_context
 
-    selected = apply_filters(store.corpus(), filters_from_args(args))
-    table = keyword_in_context(selected, args.term, width=args.width)
+    table = stored_keyword_in_context(store, _selection(args, store), args.term, width=args.width)
     emit(
         table[["doc_id", "source", "province", "city", "year", "left", "term", "right"]],
         args.format,
     )
+    return 0
+
+
+@command("export-store")
+def cmd_export_store(args: argparse.Namespace, store: Store) -> int:
+    emit(store.export_parquet(Path(args.folder)), args.format)
     return 0
 
 
@@ -210,6 +249,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("ingest", parents=[common], help="导入文件或文件夹")
     p.add_argument("paths", nargs="+")
+    p.add_argument(
+        "--workers", type=int, default=None, help="并行处理的进程数（默认：可用的 CPU 核数）"
+    )
     p = sub.add_parser("docs", parents=[common], help="列出文档及元数据")
     add_filter_options(p)
     p = sub.add_parser("text", parents=[common], help="输出文档正文（清洗后或原文）")
@@ -240,6 +282,10 @@ def build_parser() -> argparse.ArgumentParser:
     add_filter_options(p)
     p.add_argument("term")
     p.add_argument("--width", type=int, default=20)
+    p = sub.add_parser(
+        "export-store", parents=[common], help="把各阶段结果导出为按省份、年份分区的 Parquet"
+    )
+    p.add_argument("folder", metavar="PATH")
     p = sub.add_parser("segment", parents=[common], help="分词：输出以空格分隔的词")
     p.add_argument("text")
     add_export_parser(sub)

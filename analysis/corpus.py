@@ -1,15 +1,15 @@
 """From files to stored documents: load, clean, detect metadata, segment, write.
 
-The pipeline version is a hash of the code and data that produce the stored results, so a
-store is reprocessed (from the raw text it keeps) exactly when that code changes, and
-never otherwise.
+The pipeline version records a hash of each stage's code and data (`analysis.versions`),
+so a store is reprocessed (from the raw and clean text it keeps) exactly when that code
+changes, and only in the stages that changed: new target rules re-extract quantities and
+nothing else.
 """
 
 from __future__ import annotations
 
 import csv
-import hashlib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache, partial
 from pathlib import Path
@@ -20,25 +20,15 @@ import pandas as pd
 from analysis import cleaning, metadata
 from analysis.errors import RejectedFile
 from analysis.loading import LoadedDocument, expand_paths, read_bytes, read_path
+from analysis.parallel import available_cores, ordered_map
 from analysis.resources import seeds_dir
 from analysis.segmentation import Segmenter, corpus_token_counts, token_counts
-from analysis.store import Store, StoredDocument
+from analysis.store import DocumentParts, Store, StoredDocument
 from analysis.targets import extract_quantities
+from analysis.versions import stage_versions, stages_to_redo, version_string
 
 SEEDS_DIR: Final = seeds_dir()  # top-level seeds/ in a checkout, package data in a wheel
 SEED_METADATA: Final = "metadata.csv"
-# Modules whose output is stored; editing one of them (or its data) reprocesses the store.
-_PIPELINE_MODULES: Final = (
-    "cleaning",
-    "metadata",
-    "gazetteer",
-    "redaction",
-    "segmentation",
-    "numbers",
-    "targets",
-)
-_PIPELINE_DATA: Final = ("domain_dict.txt", "target_rules.toml")
-
 Status = Literal["added", "skipped", "rejected", "updated"]
 Progress = Callable[[int, int], None]
 
@@ -53,17 +43,9 @@ class IngestOutcome:
     reason: str = ""
 
 
-@lru_cache(maxsize=1)
 def pipeline_version() -> str:
-    package = Path(__file__).resolve().parent
-    digest = hashlib.sha256()
-    for name in _PIPELINE_MODULES:
-        module = package / f"{name}.py"
-        if module.exists():
-            digest.update(module.read_bytes())
-    for data in _PIPELINE_DATA:
-        digest.update((package / "data" / data).read_bytes())
-    return digest.hexdigest()[:12]
+    """Every stage's version, as stored with each document (`clean=…;meta=…;seg=…;qty=…`)."""
+    return version_string(stage_versions())
 
 
 def doc_id_for(sha256: str) -> str:
@@ -102,6 +84,8 @@ def process_document(
 
 
 def _year_of(value: object) -> int | None:
+    if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)):
+        return None
     try:
         return int(str(value))
     except ValueError:
@@ -119,40 +103,154 @@ def correct_fields(store: Store, doc_id: str, values: dict[str, str]) -> None:
         )
 
 
+# A batch is written (one transaction) once it holds this many documents or characters:
+# memory stays flat however large the corpus, and a killed ingest loses one batch at most.
+BATCH_DOCS: Final = 128
+BATCH_CHARS: Final = 8_000_000
+
+Overrides = Mapping[str, tuple[str | None, str]]  # field -> (value, origin)
+
+
+@dataclass(frozen=True, slots=True)
+class _Task:
+    """One file (or one stored document) to process: its name, how to read it, and for a
+    stored document the corrections it keeps.
+    """
+
+    source: str
+    read: Callable[[], list[LoadedDocument]]
+    overrides: Overrides | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class _Job:
+    """What every worker needs besides its task; set before the workers fork."""
+
+    known: Mapping[str, str]  # sha256 -> pipeline version already stored
+    overrides: Mapping[str, Overrides]  # source name -> corrections given with the files
+    token_counter: Callable[[str, str], pd.DataFrame]
+    version: str
+
+
+_JOB: _Job | None = None
+
+
+def _work(task: _Task) -> list[IngestOutcome | StoredDocument]:
+    """Read and process one task in a worker: its documents, or why it was rejected.
+
+    Any error is this file's rejection with the reason; it never stops the others.
+    """
+    job = _JOB
+    assert job is not None, "ingest job not set"
+    try:
+        loaded = task.read()
+    except RejectedFile as exc:
+        return [IngestOutcome(exc.source, "rejected", reason=exc.message)]
+    except Exception as exc:  # a broken file must not stop the batch
+        return [IngestOutcome(task.source, "rejected", reason=f"无法读取：{_describe(exc)}")]
+    results: list[IngestOutcome | StoredDocument] = []
+    for doc in loaded:
+        doc_id = doc_id_for(doc.sha256)
+        if job.known.get(doc.sha256) == job.version:
+            results.append(IngestOutcome(doc.source, "skipped", doc_id, DUPLICATE))
+            continue
+        given = task.overrides if task.overrides is not None else job.overrides.get(doc.source)
+        try:
+            results.append(
+                process_document(doc, overrides=dict(given or {}), token_counter=job.token_counter)
+            )
+        except Exception as exc:  # one document's failure is its rejection
+            reason = f"处理出错：{_describe(exc)}"
+            results.append(IngestOutcome(doc.source, "rejected", doc_id, reason))
+    return results
+
+
+def _describe(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}"[:300]
+
+
+DUPLICATE: Final = "重复：内容相同的文档已在库中"
+
+
 def ingest_paths(
     store: Store,
     paths: Iterable[Path],
     *,
     overrides: dict[str, dict[str, tuple[str, str]]] | None = None,
     progress: Progress | None = None,
+    workers: int | None = None,
 ) -> list[IngestOutcome]:
-    """Ingest files and folders; bad files are reported, the rest goes in as one transaction."""
-    readers = (partial(read_path, path) for path in expand_paths(paths))
-    return _ingest(store, readers, overrides=overrides or {}, progress=progress)
+    """Ingest files and folders over worker processes; bad files are reported, the rest go
+    in, a batch per transaction (see BATCH_DOCS).
+    """
+    tasks = [_Task(path.name, partial(read_path, path)) for path in expand_paths(paths)]
+    return _ingest(store, tasks, overrides=overrides or {}, progress=progress, workers=workers)
 
 
 def ingest_uploads(store: Store, files: Iterable[tuple[str, bytes]]) -> list[IngestOutcome]:
     """Ingest uploaded files (name, content) exactly as `ingest_paths` ingests files on disk."""
-    return _ingest(store, (partial(read_bytes, data, name) for name, data in files), overrides={})
+    tasks = [_Task(name, partial(read_bytes, data, name)) for name, data in files]
+    return _ingest(store, tasks, overrides={})
 
 
 def _ingest(
     store: Store,
-    readers: Iterable[Callable[[], list[LoadedDocument]]],
+    tasks: Sequence[_Task],
     *,
-    overrides: dict[str, dict[str, tuple[str, str]]],
+    overrides: Mapping[str, Overrides],
     progress: Progress | None = None,
+    workers: int | None = None,
 ) -> list[IngestOutcome]:
+    """Map `_work` over the tasks, write what comes back in batches, report every file."""
+    global _JOB
+    known = store.known_hashes()
+    _JOB = _Job(known, overrides, token_counter_for(store), pipeline_version())
     outcomes: list[IngestOutcome] = []
-    loaded: list[LoadedDocument] = []
-    for read in readers:
-        try:
-            loaded.extend(read())
-        except RejectedFile as exc:
-            outcomes.append(IngestOutcome(exc.source, "rejected", reason=exc.message))
-    documents, more = _process_new(store, loaded, overrides=overrides, progress=progress)
-    store.write(documents)
-    return outcomes + more
+    batch = _Batch(store)
+    seen: set[str] = set()
+    try:
+        results = ordered_map(_work, tasks, workers=workers or default_workers())
+        for done, found in enumerate(results, start=1):
+            for item in found:
+                if isinstance(item, IngestOutcome):
+                    outcomes.append(item)
+                elif item.sha256 in seen:
+                    outcomes.append(IngestOutcome(item.source, "skipped", item.doc_id, DUPLICATE))
+                else:
+                    seen.add(item.sha256)
+                    status: Status = "updated" if item.sha256 in known else "added"
+                    outcomes.append(IngestOutcome(item.source, status, item.doc_id))
+                    batch.add(item)
+            if progress:
+                progress(done, len(tasks))
+        batch.flush()
+    finally:
+        _JOB = None
+    return outcomes
+
+
+class _Batch:
+    """Processed documents waiting to be written; written when full, one transaction each."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.documents: list[StoredDocument] = []
+        self.chars = 0
+
+    def add(self, doc: StoredDocument) -> None:
+        self.documents.append(doc)
+        self.chars += len(doc.raw_text) + len(doc.clean_text)
+        if len(self.documents) >= BATCH_DOCS or self.chars >= BATCH_CHARS:
+            self.flush()
+
+    def flush(self) -> None:
+        self.store.write(self.documents)
+        self.documents, self.chars = [], 0
+
+
+def default_workers() -> int:
+    """One worker per core this process may use."""
+    return available_cores()
 
 
 def outcomes_frame(outcomes: Sequence[IngestOutcome]) -> pd.DataFrame:
@@ -161,37 +259,6 @@ def outcomes_frame(outcomes: Sequence[IngestOutcome]) -> pd.DataFrame:
         [(o.source, o.status, o.doc_id, o.reason) for o in outcomes],
         columns=["source", "status", "doc_id", "reason"],
     )
-
-
-def _process_new(
-    store: Store,
-    loaded: Sequence[LoadedDocument],
-    *,
-    overrides: dict[str, dict[str, tuple[str, str]]],
-    progress: Progress | None = None,
-) -> tuple[list[StoredDocument], list[IngestOutcome]]:
-    known = store.known_hashes()
-    token_counter = token_counter_for(store)
-    seen: set[str] = set()
-    documents: list[StoredDocument] = []
-    outcomes: list[IngestOutcome] = []
-    for i, doc in enumerate(loaded):
-        if progress:
-            progress(i, len(loaded))
-        doc_id = doc_id_for(doc.sha256)
-        if doc.sha256 in seen or known.get(doc.sha256) == pipeline_version():
-            outcomes.append(
-                IngestOutcome(doc.source, "skipped", doc_id, "重复：内容相同的文档已在库中")
-            )
-            continue
-        seen.add(doc.sha256)
-        status: Status = "updated" if doc.sha256 in known else "added"
-        processed = process_document(
-            doc, overrides=overrides.get(doc.source), token_counter=token_counter
-        )
-        documents.append(processed)
-        outcomes.append(IngestOutcome(doc.source, status, doc_id))
-    return documents, outcomes
 
 
 def read_seed_metadata(seeds_dir: Path = SEEDS_DIR) -> dict[str, dict[str, tuple[str, str]]]:
@@ -218,12 +285,14 @@ def open_corpus(
     *,
     seeds_dir: Path = SEEDS_DIR,
     progress: Progress | None = None,
+    keep_open: bool = False,
 ) -> Store:
     """The store at `path`, seeded on first use and brought up to the current pipeline.
 
     Opening an unchanged store recomputes nothing: it only compares pipeline versions.
+    `keep_open` keeps one connection for a long-running reader (see `Store`).
     """
-    store = Store(path)
+    store = Store(path, keep_open=keep_open)
     if store.get_meta("seeded") is None:
         if not seeds_dir.exists():
             raise FileNotFoundError(f"找不到内置种子文档目录 {seeds_dir}")
@@ -238,21 +307,119 @@ def open_corpus(
     return store
 
 
-def refresh(store: Store, *, progress: Progress | None = None) -> int:
-    """Reprocess documents stored by an older pipeline; returns how many."""
-    stale = [sha for sha, version in store.known_hashes().items() if version != pipeline_version()]
+def refresh(store: Store, *, progress: Progress | None = None, workers: int | None = None) -> int:
+    """Bring documents stored by older code up to date, keeping their corrections; returns
+    how many. Only the stages whose code changed are redone (see `analysis.versions`); new
+    cleaning reprocesses from the raw text like an ingest (workers, batches, progress).
+    """
+    version = pipeline_version()
+    stale = {sha: v for sha, v in store.known_hashes().items() if v != version}
     if not stale:
         return 0
-    docs = store.raw_documents(stale)
-    token_counter = token_counter_for(store)
-    processed = []
-    for i, doc in enumerate(docs):
+    current = stage_versions()
+    redo = {sha: stages_to_redo(stored, current) for sha, stored in stale.items()}
+    whole = sorted(sha for sha, stages in redo.items() if "clean" in stages or not stages)
+    some = {sha: stages for sha, stages in redo.items() if stages and "clean" not in stages}
+    offset = 0
+
+    def report(done: int, _total: int) -> None:
         if progress:
-            progress(i, len(docs))
-        kept = store.overrides(doc_id_for(doc.sha256))
-        processed.append(process_document(doc, overrides=kept, token_counter=token_counter))
-    store.write(processed)
-    return len(processed)
+            progress(offset + done, len(stale))
+
+    kept = store.all_overrides()
+    if whole:
+        tasks = [
+            _Task(doc.source, partial(_as_list, doc), kept.get(doc_id_for(doc.sha256), {}))
+            for doc in store.raw_documents(whole)
+        ]
+        _ingest(store, tasks, overrides={}, progress=report, workers=workers)
+        offset = len(whole)
+    if some:
+        _redo_stages(store, some, kept, progress=report, workers=workers)
+    return len(stale)
+
+
+def _redo_stages(
+    store: Store,
+    redo: Mapping[str, frozenset[str]],
+    kept: Mapping[str, Overrides],
+    *,
+    progress: Progress | None,
+    workers: int | None,
+) -> None:
+    """Redo some stages of stored documents from their stored texts, a batch at a time."""
+    global _JOB
+    years = store.documents().set_index("doc_id")["year"]
+    _JOB = _Job({}, {}, token_counter_for(store), pipeline_version())
+    try:
+        shas = sorted(redo)
+        for start in range(0, len(shas), BATCH_DOCS):
+            chunk = shas[start : start + BATCH_DOCS]
+            tasks = []
+            for doc, clean in store.stored_texts(chunk):
+                doc_id = doc_id_for(doc.sha256)
+                tasks.append(
+                    _StageTask(
+                        doc_id=doc_id,
+                        source=doc.source,
+                        raw_text=doc.raw_text,
+                        clean_text=clean,
+                        stages=redo[doc.sha256],
+                        year=_year_of(years.get(doc_id)),
+                        year_given=_year_given(kept.get(doc_id, {})),
+                    )
+                )
+            parts = list(ordered_map(_redo, tasks, workers=workers or default_workers()))
+            store.write_parts(parts, pipeline=pipeline_version())
+            if progress:
+                progress(start + len(chunk), len(shas))
+    finally:
+        _JOB = None
+
+
+@dataclass(frozen=True, slots=True)
+class _StageTask:
+    """A stored document and the stages to redo for it."""
+
+    doc_id: str
+    source: str
+    raw_text: str
+    clean_text: str
+    stages: frozenset[str]
+    year: int | None  # the effective year now (for quantities when metadata stays)
+    year_given: tuple[bool, int | None]  # a correction of the year, if any, wins
+
+
+def _redo(task: _StageTask) -> DocumentParts:
+    """Recompute the stages of one stored document (in a worker)."""
+    job = _JOB
+    assert job is not None, "reprocessing job not set"
+    detections = None
+    year = task.year
+    if "meta" in task.stages:
+        detected = metadata.detect_metadata(
+            task.clean_text, filename=task.source, raw_text=task.raw_text
+        )
+        detections = metadata.detections_frame(detected)
+        given, value = task.year_given
+        year = value if given else _year_of(detected["year"].value)
+    counts = job.token_counter(task.doc_id, task.clean_text) if "seg" in task.stages else None
+    quantities = (
+        extract_quantities(task.clean_text, doc_year=year)
+        if {"qty", "meta"} & task.stages
+        else None
+    )
+    return DocumentParts(task.doc_id, detections, counts, quantities)
+
+
+def _year_given(overrides: Overrides) -> tuple[bool, int | None]:
+    if "year" not in overrides:
+        return False, None
+    return True, _year_of(overrides["year"][0])
+
+
+def _as_list(doc: LoadedDocument) -> list[LoadedDocument]:
+    return [doc]
 
 
 @lru_cache(maxsize=8)

@@ -1,15 +1,19 @@
 """The embedded corpus store: one DuckDB file holding every processed document.
 
 Documents are keyed by the hash of their text, so ingesting a file twice adds nothing.
-Each ingest is one transaction: a batch killed halfway leaves the store as it was.
-Connections are short-lived (open, work, close) so the dashboard and the command line
-can take turns on the same file.
+Each batch of documents is written in one transaction: a batch killed halfway leaves the
+store as it was before that batch. By default connections are short-lived (open, work,
+close) so command-line runs can take turns on the same file; a long-running reader (the
+dashboard, a benchmark) asks for `keep_open=True` and keeps one connection, handing each
+call its own cursor, so DuckDB's buffer cache survives between queries.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
-from collections.abc import Iterator, Mapping
+import threading
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +23,7 @@ import duckdb
 import pandas as pd
 from platformdirs import user_data_dir
 
-from analysis.errors import UnknownDocument
+from analysis.errors import PolicyLensError, UnknownDocument
 from analysis.loading import LoadedDocument
 from analysis.types import (
     CHANGE_COLUMNS,
@@ -30,7 +34,7 @@ from analysis.types import (
 from analysis.validation import validate_field  # re-exported: corrections are checked there
 
 STORE_ENV: Final = "POLICYLENS_STORE"
-SCHEMA_VERSION: Final = "1"
+SCHEMA_VERSION: Final = "2"
 
 _SCHEMA: Final = """
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
@@ -42,7 +46,9 @@ CREATE TABLE IF NOT EXISTS documents (
     raw_text VARCHAR NOT NULL,
     clean_text VARCHAR NOT NULL,
     pipeline VARCHAR NOT NULL,
-    ingested_at TIMESTAMP DEFAULT current_timestamp
+    ingested_at TIMESTAMP DEFAULT current_timestamp,
+    chars INTEGER,
+    raw_chars INTEGER
 );
 CREATE TABLE IF NOT EXISTS changes (
     doc_id VARCHAR, seq INTEGER, step VARCHAR, reason VARCHAR,
@@ -63,7 +69,20 @@ CREATE TABLE IF NOT EXISTS quantities (
     scale BOOLEAN, cue VARCHAR, raw VARCHAR, sentence VARCHAR, start INTEGER, "end" INTEGER
 );
 CREATE TABLE IF NOT EXISTS user_words (word VARCHAR, kind VARCHAR, PRIMARY KEY (word, kind));
+-- Derived from token_counts for fast queries: integer keys, content terms only.
+CREATE TABLE IF NOT EXISTS terms (
+    term_id INTEGER PRIMARY KEY, term VARCHAR UNIQUE NOT NULL, content BOOLEAN NOT NULL
+);
+CREATE TABLE IF NOT EXISTS doc_index (doc_id VARCHAR PRIMARY KEY, doc_idx INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS doc_terms (doc_idx INTEGER, term_id INTEGER, count INTEGER);
 """
+# Stores made before a column existed get it here (cheap when nothing is missing).
+_MIGRATIONS: Final = (
+    "ALTER TABLE documents ADD COLUMN IF NOT EXISTS chars INTEGER",
+    "ALTER TABLE documents ADD COLUMN IF NOT EXISTS raw_chars INTEGER",
+    """UPDATE documents SET chars = length(clean_text), raw_chars = length(raw_text)
+       WHERE chars IS NULL OR raw_chars IS NULL""",
+)
 
 # Which origin wins when several say something about one field (later wins).
 ORIGIN_ORDER: Final = ("detected", "file", "seed metadata", "user")
@@ -95,23 +114,79 @@ class StoredDocument:
     quantities: pd.DataFrame | None = None  # targets.TARGET_COLUMNS
 
 
-class Store:
-    """A corpus on disk. Every method opens its own short connection."""
+@dataclass(frozen=True, slots=True)
+class DocumentParts:
+    """Recomputed outputs of some stages of one stored document; None = keep what is stored."""
 
-    def __init__(self, path: Path | str | None = None) -> None:
+    doc_id: str
+    detections: pd.DataFrame | None = None  # field, value, evidence, confidence
+    token_counts: pd.DataFrame | None = None  # doc_id, term, count
+    quantities: pd.DataFrame | None = None  # targets.TARGET_COLUMNS
+
+
+class StoreBusy(PolicyLensError):
+    """Another program holds the store file open for writing."""
+
+
+class Store:
+    """A corpus on disk: short connections by default, one kept connection if asked."""
+
+    def __init__(self, path: Path | str | None = None, *, keep_open: bool = False) -> None:
         self.path = Path(path) if path is not None else default_store_path()
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._keep_open = keep_open
+        self._con: duckdb.DuckDBPyConnection | None = None
+        self._lock = threading.Lock()
         with self._connect() as con:
             con.execute(_SCHEMA)
+            for statement in _MIGRATIONS:
+                con.execute(statement)
             con.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)", [SCHEMA_VERSION])
+            con.execute("UPDATE meta SET value = ? WHERE key = 'schema'", [SCHEMA_VERSION])
+            _refresh_term_index(con)
+
+    def _open(self) -> duckdb.DuckDBPyConnection:
+        try:
+            return duckdb.connect(str(self.path))
+        except duckdb.IOException as exc:
+            if "lock" not in str(exc).lower():
+                raise
+            raise StoreBusy(
+                f"文档库 {self.path} 正被另一个程序（如正在运行的仪表盘）占用；"
+                "请先关闭它，或用 --store 指定另一个文件。"
+            ) from exc
 
     @contextmanager
     def _connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        con = duckdb.connect(str(self.path))
+        """A connection for one call: a cursor on the kept connection, or a fresh one."""
+        if self._keep_open:
+            with self._lock:
+                if self._con is None:
+                    self._con = self._open()
+                cursor = self._con.cursor()
+            try:
+                yield cursor
+            finally:
+                cursor.close()
+            return
+        con = self._open()
         try:
             yield con
         finally:
             con.close()
+
+    def close(self) -> None:
+        """Release the kept connection (other processes may then open the file)."""
+        with self._lock:
+            if self._con is not None:
+                self._con.close()
+                self._con = None
+
+    @contextmanager
+    def reader(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A connection for read-only queries (`analysis.queries` runs its SQL on it)."""
+        with self._connect() as con:
+            yield con
 
     @contextmanager
     def _transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -155,8 +230,7 @@ class Store:
         """One row per document with its effective metadata (DOC_COLUMNS)."""
         with self._connect() as con:
             docs = con.execute(
-                """SELECT doc_id, source, sha256, length(clean_text) AS chars,
-                          length(raw_text) AS raw_chars
+                """SELECT doc_id, source, sha256, chars, raw_chars
                    FROM documents ORDER BY source"""
             ).df()
             fields = self._effective_fields(con)
@@ -227,6 +301,19 @@ class Store:
             ).fetchall()
         return [LoadedDocument(source, raw, enc or "", sha) for source, raw, enc, sha in rows]
 
+    def stored_texts(self, sha256s: list[str]) -> list[tuple[LoadedDocument, str]]:
+        """Raw documents with their stored clean text, to redo stages after cleaning."""
+        with self._connect() as con:
+            rows = con.execute(
+                """SELECT source, raw_text, encoding, sha256, clean_text FROM documents
+                   WHERE list_contains(?, sha256) ORDER BY source""",
+                [sha256s],
+            ).fetchall()
+        return [
+            (LoadedDocument(source, raw, enc or "", sha), clean)
+            for source, raw, enc, sha, clean in rows
+        ]
+
     def overrides(self, doc_id: str) -> dict[str, tuple[str | None, str]]:
         """field -> (value, origin) of the strongest correction of each field."""
         with self._connect() as con:
@@ -235,6 +322,16 @@ class Store:
             ).fetchall()
         rows.sort(key=lambda r: ORIGIN_ORDER.index(r[2]))
         return {name: (value, origin) for name, value, origin in rows}
+
+    def all_overrides(self) -> dict[str, dict[str, tuple[str | None, str]]]:
+        """doc_id -> `overrides(doc_id)` for every document, in one query (reprocessing)."""
+        with self._connect() as con:
+            rows = con.execute("SELECT doc_id, field, value, origin FROM overrides").fetchall()
+        rows.sort(key=lambda r: ORIGIN_ORDER.index(r[3]))
+        result: dict[str, dict[str, tuple[str | None, str]]] = {}
+        for doc_id, name, value, origin in rows:
+            result.setdefault(doc_id, {})[name] = (value, origin)
+        return result
 
     def token_counts(self) -> pd.DataFrame:
         """doc_id, term, count for every stored document (computed once at ingest)."""
@@ -251,62 +348,190 @@ class Store:
     # -- writing -----------------------------------------------------------------------
 
     def write(self, documents: list[StoredDocument]) -> None:
-        """Add or replace documents, all or nothing."""
+        """Add or replace documents, all or nothing: one transaction, one insert per table."""
         if not documents:
             return
         with self._transaction() as con:
-            for doc in documents:
-                self._write_one(con, doc)
+            self._write_rows(con, documents)
 
-    def _write_one(self, con: duckdb.DuckDBPyConnection, doc: StoredDocument) -> None:
-        for table in ("documents", "changes", "detections", "token_counts", "quantities"):
-            con.execute(f"DELETE FROM {table} WHERE doc_id = ?", [doc.doc_id])
-        con.execute(
-            """INSERT INTO documents (doc_id, sha256, source, encoding, raw_text, clean_text,
-                                      pipeline) VALUES (?, ?, ?, ?, ?, ?, ?)""",
-            [
-                doc.doc_id,
-                doc.sha256,
-                doc.source,
-                doc.encoding,
-                doc.raw_text,
-                doc.clean_text,
-                doc.pipeline,
-            ],
+    def _write_rows(self, con: duckdb.DuckDBPyConnection, documents: list[StoredDocument]) -> None:
+        """Every row of `documents` in bulk: a delete per table only for documents already
+        stored (a reprocess), never a scan per document.
+        """
+        ids = pd.DataFrame({"doc_id": [doc.doc_id for doc in documents]})
+        con.register("incoming_ids", ids)
+        try:
+            (stored,) = con.execute(
+                "SELECT count(*) FROM documents WHERE doc_id IN (SELECT doc_id FROM incoming_ids)"
+            ).fetchall()[0]
+            if stored:
+                con.execute(
+                    """DELETE FROM doc_terms WHERE doc_idx IN (SELECT doc_idx FROM doc_index
+                       WHERE doc_id IN (SELECT doc_id FROM incoming_ids))"""
+                ).fetchall()
+                for table in ("documents", "changes", "detections", "token_counts", "quantities"):
+                    con.execute(
+                        f"DELETE FROM {table} WHERE doc_id IN (SELECT doc_id FROM incoming_ids)"
+                    ).fetchall()
+        finally:
+            con.unregister("incoming_ids")
+        _insert_frame(con, "documents", _documents_frame(documents), DOCUMENT_INSERT)
+        changes = _stacked(
+            documents, lambda d: d.changes.assign(doc_id=d.doc_id, seq=range(len(d.changes)))
         )
-        changes = doc.changes.assign(doc_id=doc.doc_id, seq=range(len(doc.changes)))
         _insert_frame(con, "changes", changes, 'doc_id, seq, step, reason, start, "end", removed')
-        detections = doc.detections.assign(doc_id=doc.doc_id)
-        detections["value"] = detections["value"].map(_as_text)
+        detections = _stacked(documents, lambda d: d.detections.assign(doc_id=d.doc_id))
+        if not detections.empty:
+            detections["value"] = detections["value"].map(_as_text)
         _insert_frame(con, "detections", detections, "doc_id, field, value, evidence, confidence")
-        for field_name, (value, origin) in doc.overrides.items():
+        overrides = pd.DataFrame(
+            [
+                (doc.doc_id, name, value, origin)
+                for doc in documents
+                for name, (value, origin) in doc.overrides.items()
+            ],
+            columns=["doc_id", "field", "value", "origin"],
+            dtype="object",
+        )
+        if not overrides.empty:
+            con.register("incoming", overrides)
             con.execute(
-                "INSERT OR REPLACE INTO overrides (doc_id, field, value, origin) VALUES (?,?,?,?)",
-                [doc.doc_id, field_name, value, origin],
-            )
-        if doc.token_counts is not None:
-            counts = doc.token_counts.assign(doc_id=doc.doc_id)
-            _insert_frame(con, "token_counts", counts, "doc_id, term, count")
-        if doc.quantities is not None:
-            quantities = doc.quantities.assign(doc_id=doc.doc_id)
-            _insert_frame(con, "quantities", quantities, f"doc_id, {QUANTITY_SELECT}")
+                """INSERT OR REPLACE INTO overrides (doc_id, field, value, origin)
+                   SELECT doc_id, field, value, origin FROM incoming"""
+            ).fetchall()
+            con.unregister("incoming")
+        counts = _stacked(
+            documents,
+            lambda d: None if d.token_counts is None else d.token_counts.assign(doc_id=d.doc_id),
+        )
+        _insert_frame(con, "token_counts", counts, "doc_id, term, count")
+        _index_counts(con, counts)
+        quantities = _stacked(
+            documents,
+            lambda d: None if d.quantities is None else d.quantities.assign(doc_id=d.doc_id),
+        )
+        _insert_frame(con, "quantities", quantities, f"doc_id, {QUANTITY_SELECT}")
+
+    def write_parts(self, parts: list[DocumentParts], *, pipeline: str) -> None:
+        """Replace the recomputed parts of stored documents and record `pipeline` for them,
+        in one transaction; parts left None stay as stored.
+        """
+        if not parts:
+            return
+        with self._transaction() as con:
+            for table, column in (
+                ("detections", "detections"),
+                ("token_counts", "token_counts"),
+                ("quantities", "quantities"),
+            ):
+                frames = [(p.doc_id, getattr(p, column)) for p in parts]
+                frames = [(d, f) for d, f in frames if f is not None]
+                if not frames:
+                    continue
+                ids = pd.DataFrame({"doc_id": [d for d, _ in frames]}, dtype=object)
+                con.register("changed_ids", ids)
+                if table == "token_counts":
+                    con.execute(
+                        """DELETE FROM doc_terms WHERE doc_idx IN (SELECT doc_idx FROM doc_index
+                           WHERE doc_id IN (SELECT doc_id FROM changed_ids))"""
+                    ).fetchall()
+                con.execute(
+                    f"DELETE FROM {table} WHERE doc_id IN (SELECT doc_id FROM changed_ids)"
+                ).fetchall()
+                con.unregister("changed_ids")
+                rows = [f.assign(doc_id=d) for d, f in frames if not f.empty]
+                if not rows:
+                    continue
+                stacked = pd.concat(rows, ignore_index=True)
+                if table == "detections":
+                    stacked["value"] = stacked["value"].map(_as_text)
+                    _insert_frame(con, table, stacked, "doc_id, field, value, evidence, confidence")
+                elif table == "token_counts":
+                    _insert_frame(con, table, stacked, "doc_id, term, count")
+                    _index_counts(con, stacked)
+                else:
+                    _insert_frame(con, table, stacked, f"doc_id, {QUANTITY_SELECT}")
+            con.register("changed_ids", pd.DataFrame({"doc_id": [p.doc_id for p in parts]}))
+            con.execute(
+                """UPDATE documents SET pipeline = ?
+                   WHERE doc_id IN (SELECT doc_id FROM changed_ids)""",
+                [pipeline],
+            ).fetchall()
+            con.unregister("changed_ids")
 
     def replace_token_counts(self, counts: pd.DataFrame) -> None:
         """Swap in a whole new segmentation (after a dictionary change), atomically."""
         with self._transaction() as con:
             con.execute("DELETE FROM token_counts")
+            con.execute("DELETE FROM doc_terms")
             _insert_frame(con, "token_counts", counts, "doc_id, term, count")
+            _index_counts(con, counts)
 
-    def quantities(self) -> pd.DataFrame:
-        """Every stored quantity with its document's keys (doc_id, source, province, city,
-        year) in front: the Targets page and `targets` command read this, never re-extract.
+    def quantities(
+        self, doc_ids: Sequence[str] | None = None, *, documents: pd.DataFrame | None = None
+    ) -> pd.DataFrame:
+        """Every stored quantity (of `doc_ids` only, if given) with its document's keys
+        (doc_id, source, province, city, year) in front: the Targets page and `targets`
+        command read this, never re-extract. `documents` (a `documents()` frame the caller
+        already holds) saves assembling the metadata again.
         """
         with self._connect() as con:
-            rows = con.execute(
-                f"SELECT doc_id, {QUANTITY_SELECT} FROM quantities ORDER BY doc_id, start"
-            ).df()
-        keys = self.documents()[["doc_id", "source", "province", "city", "year"]]
+            if doc_ids is None:
+                rows = con.execute(
+                    f"SELECT doc_id, {QUANTITY_SELECT} FROM quantities ORDER BY doc_id, start"
+                ).df()
+            else:
+                con.register("wanted_ids", pd.DataFrame({"doc_id": list(doc_ids)}, dtype=object))
+                rows = con.execute(
+                    f"""SELECT doc_id, {QUANTITY_SELECT} FROM quantities
+                        WHERE doc_id IN (SELECT doc_id FROM wanted_ids) ORDER BY doc_id, start"""
+                ).df()
+                con.unregister("wanted_ids")
+        docs = self.documents() if documents is None else documents
+        keys = docs[["doc_id", "source", "province", "city", "year"]]
         return keys.merge(rows, on="doc_id", how="inner")
+
+    def export_parquet(self, folder: Path | str) -> pd.DataFrame:
+        """Write the per-document stage outputs as Parquet under `folder`, partitioned by
+        province and year (hive style, names URL-encoded: `documents/province=…/year=2023/`;
+        an existing export is replaced), for tools
+        that scale past one machine (DuckDB, Spark, Dask, Polars read them directly).
+
+        Tables: documents (effective metadata + clean text), token_counts, quantities,
+        detections, changes. Returns table, rows, path.
+        """
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        keys = self.documents()
+        keys = keys.assign(
+            province=keys["province"].fillna(UNKNOWN_PARTITION),
+            year=keys["year"].astype("Int64").astype("string").fillna(UNKNOWN_PARTITION),
+        ).astype({"year": object, "province": object})
+        report = []
+        with self._connect() as con:
+            con.register("doc_keys", keys)
+            sources = {
+                "documents": """SELECT k.*, d.clean_text FROM doc_keys k
+                                JOIN documents d USING (doc_id)""",
+                "token_counts": """SELECT k.province, k.year, c.* FROM token_counts c
+                                   JOIN doc_keys k USING (doc_id)""",
+                "quantities": f"""SELECT k.province, k.year, q.doc_id, {QUANTITY_SELECT}
+                                  FROM quantities q JOIN doc_keys k USING (doc_id)""",
+                "detections": """SELECT k.province, k.year, t.* FROM detections t
+                                 JOIN doc_keys k USING (doc_id)""",
+                "changes": """SELECT k.province, k.year, t.* FROM changes t
+                              JOIN doc_keys k USING (doc_id)""",
+            }
+            for table, query in sources.items():
+                target = folder / table
+                con.execute(
+                    f"""COPY ({query}) TO '{_sql_path(target)}'
+                        (FORMAT parquet, PARTITION_BY (province, year), OVERWRITE)"""
+                ).fetchall()
+                (rows,) = con.execute(f"SELECT count(*) FROM ({query})").fetchall()[0]
+                report.append((table, int(rows), str(target)))
+            con.unregister("doc_keys")
+        return pd.DataFrame(report, columns=["table", "rows", "path"])
 
     def replace_quantities(self, doc_id: str, quantities: pd.DataFrame) -> None:
         """Swap one document's quantities (after its year was corrected), atomically."""
@@ -350,6 +575,16 @@ class Store:
         return rows if rows.empty else _strongest(rows, ["doc_id", "field"])
 
 
+UNKNOWN_PARTITION: Final = "unknown"
+
+
+def _sql_path(path: Path) -> str:
+    return str(path).replace("'", "''")
+
+
+DOCUMENT_INSERT: Final = (
+    "doc_id, sha256, source, encoding, raw_text, clean_text, pipeline, chars, raw_chars"
+)
 QUANTITY_SELECT: Final = (
     "deadline, horizon, metric, family, value, value_high, unit, comparator, kind, scale, cue, "
     'raw, sentence, start, "end"'
@@ -363,8 +598,113 @@ def _insert_frame(
     if frame.empty:
         return
     con.register("incoming", frame)
-    con.execute(f"INSERT INTO {table} SELECT {columns} FROM incoming")
+    con.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM incoming").fetchall()
     con.unregister("incoming")
+
+
+def _documents_frame(documents: list[StoredDocument]) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "doc_id": [d.doc_id for d in documents],
+            "sha256": [d.sha256 for d in documents],
+            "source": [d.source for d in documents],
+            "encoding": [d.encoding for d in documents],
+            "raw_text": [d.raw_text for d in documents],
+            "clean_text": [d.clean_text for d in documents],
+            "pipeline": [d.pipeline for d in documents],
+            "chars": [len(d.clean_text) for d in documents],
+            "raw_chars": [len(d.raw_text) for d in documents],
+        },
+        dtype="object",
+    ).astype({"chars": "int64", "raw_chars": "int64"})
+
+
+def _stacked(
+    documents: list[StoredDocument], part: Callable[[StoredDocument], pd.DataFrame | None]
+) -> pd.DataFrame:
+    """One frame of a per-document part (changes, counts ...) over a batch; empty if none."""
+    frames = [f for f in (part(d) for d in documents) if f is not None and not f.empty]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def _term_index_version() -> str:
+    """Hash of the code deciding what a content term is; a change re-indexes every term."""
+    from analysis import redaction, segmentation
+
+    digest = hashlib.sha256()
+    for module in (segmentation, redaction):
+        digest.update(Path(str(module.__file__)).read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def content_flags(terms: pd.Series) -> pd.DataFrame:
+    """term, content: whether each distinct term can be a keyword (`is_content_term`)."""
+    from analysis.segmentation import is_content_term
+
+    unique = pd.Series(terms.astype(str).unique(), dtype="object")
+    return pd.DataFrame({"term": unique, "content": unique.map(is_content_term).astype(bool)})
+
+
+def _index_counts(con: duckdb.DuckDBPyConnection, counts: pd.DataFrame) -> None:
+    """Add the content-term rows of `counts` to doc_terms (see `_index_from`)."""
+    if counts.empty:
+        return
+    con.register("incoming_counts", counts[["doc_id", "term", "count"]])
+    try:
+        _index_from(con, "incoming_counts")
+    finally:
+        con.unregister("incoming_counts")
+
+
+def _index_from(con: duckdb.DuckDBPyConnection, source: str) -> None:
+    """Give new terms and documents of `source` (doc_id, term, count) integer ids and add
+    its content-term rows to doc_terms, the table every keyword query scans (integer keys
+    and no non-content rows make those scans ~4× faster than over token_counts). One row
+    per (document, term), so a count of rows is a count of documents.
+    """
+    new = con.execute(
+        f"SELECT DISTINCT term FROM {source} WHERE term NOT IN (SELECT term FROM terms)"
+    ).df()
+    if not new.empty:
+        con.register("new_terms", content_flags(new["term"]))
+        con.execute(
+            """INSERT INTO terms SELECT
+                 (SELECT coalesce(max(term_id), 0) FROM terms) + row_number() OVER (),
+                 term, content FROM new_terms"""
+        ).fetchall()
+        con.unregister("new_terms")
+    con.execute(
+        f"""INSERT INTO doc_index
+            SELECT doc_id, (SELECT coalesce(max(doc_idx), 0) FROM doc_index)
+                           + row_number() OVER (ORDER BY doc_id)
+            FROM (SELECT DISTINCT doc_id FROM {source}
+                  WHERE doc_id NOT IN (SELECT doc_id FROM doc_index))"""
+    ).fetchall()
+    con.execute(
+        f"""INSERT INTO doc_terms
+            SELECT i.doc_idx, t.term_id, sum(c.count) FROM {source} c
+            JOIN doc_index i ON i.doc_id = c.doc_id
+            JOIN terms t ON t.term = c.term
+            WHERE t.content GROUP BY i.doc_idx, t.term_id"""
+    ).fetchall()
+
+
+def _refresh_term_index(con: duckdb.DuckDBPyConnection) -> None:
+    """Rebuild terms and doc_terms from token_counts when missing or their code changed."""
+    version = _term_index_version()
+    row = con.execute("SELECT value FROM meta WHERE key = 'term_index'").fetchall()
+    if row and row[0][0] == version:
+        return
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute("DELETE FROM doc_terms")
+        con.execute("DELETE FROM terms")
+        _index_from(con, "token_counts")
+        con.execute("INSERT OR REPLACE INTO meta VALUES ('term_index', ?)", [version])
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
 
 
 def _strongest(rows: pd.DataFrame, keys: list[str]) -> pd.DataFrame:

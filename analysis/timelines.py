@@ -175,10 +175,10 @@ def timeline_points(quantities: pd.DataFrame, metric_keys: tuple[str, ...] = ())
         family_label=points["family"].map(lambda f: FAMILY_LABELS.get(f, f)),
         horizon=pd.to_numeric(points["horizon"], errors="coerce").fillna(0).clip(lower=0),
     ).reset_index(drop=True)
-    shown, shown_unit = [], []
     scales = {unit: display_scale(group["value"]) for unit, group in points.groupby("unit")}
-    for row in points.itertuples():
-        divisor, prefix = scales[row.unit]
-        shown.append(row.value / divisor)
-        shown_unit.append(f"{prefix}{row.unit}")
-    return points.assign(shown=shown, shown_unit=shown_unit)
+    divisor = points["unit"].map(lambda u: scales[u][0]).astype(float)
+    prefix = points["unit"].map(lambda u: scales[u][1]).astype(object)
+    return points.assign(
+        shown=(points["value"] / divisor).astype(float),
+        shown_unit=(prefix + points["unit"].map(str)).astype(object),
+    )

@@ -59,13 +59,12 @@ class Selection:
     filters: Filters
     docs: pd.DataFrame
 
-    def counts(self) -> pd.DataFrame:
-        counts = self.store.token_counts()
-        return counts[counts["doc_id"].isin(self.docs["doc_id"])]
+    def counts(self) -> Store:
+        """The keyword queries run in the store over the selected documents."""
+        return self.store
 
     def quantities(self) -> pd.DataFrame:
-        quantities = self.store.quantities()
-        return quantities[quantities["doc_id"].isin(self.docs["doc_id"])]
+        return self.store.quantities(self.docs["doc_id"].tolist(), documents=self.docs)
 
     def stopwords(self) -> set[str]:
         from analysis.segmentation import stopword_set

@@ -40,8 +40,10 @@ _route_deep_links()
     show_spinner="正在打开文档库（首次使用或程序更新后会重新处理全部文档，大语料需要几分钟）…"
 )
 def get_store() -> Store:
-    """The corpus store, seeded on first run; one per server process."""
-    return corpus.open_corpus(None)
+    """The corpus store, seeded on first run; one per server process, keeping one
+    connection (each query gets its own cursor) so DuckDB's cache lasts between reruns.
+    """
+    return corpus.open_corpus(None, keep_open=True)
 
 
 def store_version() -> str:
@@ -53,17 +55,8 @@ def _documents(version: str) -> pd.DataFrame:
     return get_store().documents()
 
 
-@st.cache_data(show_spinner=False)
-def _corpus(version: str) -> pd.DataFrame:
-    return get_store().corpus()
-
-
 def all_documents() -> pd.DataFrame:
     return _documents(store_version())
-
-
-def all_corpus() -> pd.DataFrame:
-    return _corpus(store_version())
 
 
 def render_sidebar_filters() -> None:
@@ -195,10 +188,6 @@ def selected_documents() -> pd.DataFrame:
     return apply_filters(all_documents(), current_filters())
 
 
-def selected_corpus() -> pd.DataFrame:
-    return apply_filters(all_corpus(), current_filters())
-
-
 def _slug(name: str) -> str:
     return re.sub(r"[^\w\-]+", "_", name).strip("_") or "export"
 
@@ -212,11 +201,14 @@ def show_table(
     key: str | None = None,
     selectable: bool = False,
     on_select: Callable[[str], None] | None = None,
+    export_frame: pd.DataFrame | None = None,
 ) -> object:
     """A table with CSV and XLSX downloads beside it; returns the selection event if asked.
 
     The downloads carry the same Chinese headers as the table on screen. `on_select(key)`
-    runs when a row is selected, before the rerun (e.g. to open a term).
+    runs when a row is selected, before the rerun (e.g. to open a term). `export_frame` is
+    what the downloads hold when the table shows only part of it; the files are built when
+    a button is clicked, never on every rerun.
     """
     headers = table_headers(frame, column_config)
     config: dict = {c: st.column_config.Column(label) for c, label in headers.items()}
@@ -232,10 +224,12 @@ def show_table(
         selection_mode="single-row",
     )
     slug = _slug(name)
-    shown = localised(frame, headers)
+    full = frame if export_frame is None else export_frame
     with st.container(horizontal=True, gap="small"):
-        _download("CSV", lambda: export.table_csv(shown), slug, "text/csv")
-        _download("XLSX", lambda: export.table_xlsx(shown, sheet=name), slug, XLSX_MIME)
+        _download("CSV", lambda: export.table_csv(localised(full, headers)), slug, "text/csv")
+        _download(
+            "XLSX", lambda: export.table_xlsx(localised(full, headers), sheet=name), slug, XLSX_MIME
+        )
     return event
 
 
@@ -325,15 +319,16 @@ def no_documents_hint() -> None:
     )
 
 
-@st.cache_data(show_spinner=False)
-def _quantities(version: str) -> pd.DataFrame:
-    return get_store().quantities()
+@st.cache_data(show_spinner=False, max_entries=16)
+def _quantities(version: str, doc_ids: tuple[str, ...]) -> pd.DataFrame:
+    return get_store().quantities(doc_ids, documents=_documents(version))
 
 
 def selected_quantities() -> pd.DataFrame:
-    """Quantities of the documents in the current selection (computed once per store version)."""
-    quantities = _quantities(store_version())
-    return quantities[quantities["doc_id"].isin(selected_documents()["doc_id"])]
+    """Quantities of the documents in the current selection, filtered in the store (computed
+    once per store version and selection).
+    """
+    return _quantities(store_version(), tuple(selected_documents()["doc_id"]))
 
 
 # An invisible word joiner after `:` and `@` and before `.`: Streamlit finds `:red[…]`,
@@ -367,17 +362,6 @@ def highlighted(before: str, span: str, after: str) -> str:
     return f"{escape_markdown(before)}{marked}{escape_markdown(after)}"
 
 
-@st.cache_data(show_spinner=False)
-def _token_counts(version: str) -> pd.DataFrame:
-    return get_store().token_counts()
-
-
-def selected_counts(docs: pd.DataFrame) -> pd.DataFrame:
-    """Stored token counts of the documents in `docs`."""
-    counts = _token_counts(store_version())
-    return counts[counts["doc_id"].isin(docs["doc_id"])]
-
-
 def _keyword_functions() -> dict[str, Callable[..., pd.DataFrame]]:
     from analysis import keywords
 
@@ -385,6 +369,9 @@ def _keyword_functions() -> dict[str, Callable[..., pd.DataFrame]]:
         "frequencies": keywords.keyword_frequencies,
         "distinctive": keywords.distinctive_terms,
         "doc_keywords": keywords.document_keywords,
+        "kwic": lambda store, docs, stopwords, term, width: keywords.stored_keyword_in_context(
+            store, docs, term, width=width
+        ),
         "trends": lambda counts, docs, stopwords, terms, **o: keywords.term_trends(
             counts, docs, terms=list(terms), **o
         ),
@@ -402,14 +389,13 @@ def _keyword_table(
     stopwords = stopword_set(
         general=flags[0], officialese=flags[1], user=get_store().user_words("stopword")
     )
-    return _keyword_functions()[name](
-        selected_counts(docs), docs, stopwords=stopwords, **dict(options)
-    )
+    return _keyword_functions()[name](get_store(), docs, stopwords=stopwords, **dict(options))
 
 
 def keyword_table(name: str, docs: pd.DataFrame, **options: object) -> pd.DataFrame:
-    """A keywords analysis of `docs` under the current stopword switches, computed once per
-    selection (the full corpus has ~2 M token-count rows; recounting on every rerun is slow).
+    """A keywords analysis of `docs` under the current stopword switches: a query in the
+    store (analysis.queries) returning only the rows shown, cached per selection as a
+    second layer.
     """
     state = st.session_state
     flags = (bool(state.get("sw_g", True)), bool(state.get("sw_o", True)))

@@ -1,4 +1,7 @@
-"""Targets: every quantitative statement, its kind, and the targets on a timeline."""
+"""Targets: every quantitative statement, its kind, and one metric's targets compared.
+
+The table shows the first TABLE_BUDGET rows of a large selection (downloads hold all).
+"""
 
 from __future__ import annotations
 
@@ -33,6 +36,9 @@ from pages._common import (
     view_options,
     warn_unknown,
 )
+
+TABLE_BUDGET = 1000  # rows sent to the browser; downloads hold all
+
 
 st.title("目标与数量")
 st.caption(
@@ -146,6 +152,8 @@ with right:
     )
 
 st.subheader(f"全部数量表述（{len(chosen_rows)} 条）")
+if len(chosen_rows) > TABLE_BUDGET:
+    st.caption(f"表格显示前 {TABLE_BUDGET} 条；CSV/XLSX 下载包含全部 {len(chosen_rows)} 条。")
 table = with_region(chosen_rows).reset_index(drop=True)
 shown = table[
     [
@@ -168,8 +176,9 @@ shown = table[
     family=table["family"].map(lambda f: FAMILY_LABELS.get(f, f)),
 )
 event = show_table(
-    shown,
+    shown.head(TABLE_BUDGET),
     "数量表述",
+    export_frame=shown,
     selectable=True,
     key="qtable",
     height=400,

@@ -172,6 +172,15 @@ def test_keywords_columns_and_grouping(store_path, capsys) -> None:
     assert groups == {"陕西省 西安市", "安徽省 合肥市", "湖北省 武汉市", "广东省 广州市"}
 
 
+@pytest.mark.parametrize("by", [[], ["--by", "region"], ["--by", "doc"]])
+def test_keywords_of_a_type_the_store_lacks_is_an_empty_table(by, store_path, capsys) -> None:
+    code, out, err = run(capsys, "keywords", "--doc-type", "work_report", *by, "--format", "csv")
+    assert code == 0, err
+    assert out.splitlines() == ["group,term,count,per_10k,docs"]
+    code, out, _ = run(capsys, "keywords", "--doc-type", "work_report", *by)
+    assert code == 0 and out.strip() == "（无结果）"
+
+
 def test_distinctive_terms_of_wuhan(store_path, capsys) -> None:
     code, out, _ = run(capsys, "distinctive", "--by", "region", "--top", "10", "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(out)))
@@ -204,3 +213,28 @@ def test_kwic_lines_match_the_text(store_path, capsys) -> None:
 def test_segment_keeps_domain_terms_whole(store_path, capsys) -> None:
     _, out, _ = run(capsys, "segment", "加快补链强链，发展车规级芯片和固态电池")
     assert out.split() == ["加快", "补链强链", "，", "发展", "车规级芯片", "和", "固态电池"]
+
+
+def test_export_store_writes_parquet_partitioned_by_province_and_year(
+    store_path, tmp_path, capsys
+) -> None:
+    import duckdb
+
+    target = tmp_path / "export"
+    for _ in range(2):  # a second export replaces the first
+        code, out, err = run(capsys, "export-store", str(target), "--format", "json")
+        assert code == 0, err
+    report = {row["table"]: row["rows"] for row in json.loads(out)}
+    con = duckdb.connect()
+    docs = con.execute(
+        f"SELECT province, year, doc_id FROM read_parquet('{target}/documents/**/*.parquet',"
+        " hive_partitioning = true) ORDER BY doc_id"
+    ).df()
+    assert len(docs) == report["documents"] == 4
+    assert set(docs["province"]) == {"陕西省", "安徽省", "湖北省", "广东省"}
+    counts = con.execute(
+        f"SELECT count(*) FROM read_parquet('{target}/token_counts/**/*.parquet')"
+    ).fetchone()[0]
+    assert counts == report["token_counts"] > 1000
+    code, out, _ = run(capsys, "keywords", "--region", "湖北省", "--format", "json")
+    assert code == 0 and json.loads(out)

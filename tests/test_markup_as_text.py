@@ -75,6 +75,7 @@ def app() -> AppTest:
 def test_kwic_caption_shows_the_url_term_as_text(term: str) -> None:
     at = app()
     at.query_params["term"] = term
+    at.query_params["kwtab"] = "关键词上下文"  # tabs compute only when open
     at.run()
     at.switch_page("pages/keywords.py").run()
     assert not at.exception, at.exception

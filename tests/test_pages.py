@@ -161,6 +161,13 @@ def test_keywords_page_follows_the_region_filter() -> None:
     wuhan = frequency_table(at)
     assert wuhan["term"].tolist() != everything["term"].tolist()
     assert "世界车谷" in set(wuhan["term"])
+    assert not at.image, "a closed tab computed its word cloud"  # tabs are lazy
+    at = app()
+    at.query_params["prov"] = "湖北省"
+    at.query_params["kwtab"] = "词云"
+    at.run()
+    at.switch_page("pages/keywords.py").run()
+    assert not at.exception, at.exception
     assert not at.warning, [w.value for w in at.warning]  # the word cloud found a CJK font
     assert at.image, "no word cloud drawn"
 
@@ -168,6 +175,7 @@ def test_keywords_page_follows_the_region_filter() -> None:
 def test_keyword_in_context_from_the_url() -> None:
     at = app()
     at.query_params["term"] = "换电站"
+    at.query_params["kwtab"] = "关键词上下文"
     at.run()
     at.switch_page("pages/keywords.py").run()
     assert not at.exception, at.exception

@@ -106,18 +106,19 @@ def test_an_ingest_killed_halfway_leaves_the_store_as_it_was(store: Store, tmp_p
     for i in range(6):
         _write(folder, f"doc{i}.txt", f"第{i}号文件。西安市汽车产业大会召开，产量增长{i}%。")
     before = len(store.documents())
-    # The child pauses inside the transaction after its first document; we kill it there.
+    # The child pauses inside the transaction after writing its first batch's rows; we kill
+    # it there.
     script = textwrap.dedent(
         f"""
         import sys, time
         from pathlib import Path
         from analysis import corpus, store as store_module
-        original = store_module.Store._write_one
-        def slow(self, con, doc):
-            original(self, con, doc)
+        original = store_module.Store._write_rows
+        def slow(self, con, docs):
+            original(self, con, docs)
             print("inside", flush=True)
             time.sleep(60)
-        store_module.Store._write_one = slow
+        store_module.Store._write_rows = slow
         corpus.ingest_paths(store_module.Store(Path({str(store.path)!r})), [Path({str(folder)!r})])
         """
     )
@@ -237,3 +238,153 @@ def test_uploads_are_reported_by_name_and_a_bad_one_loses_nothing(store: Store) 
     assert report.loc["坏.docx", "status"] == "rejected" and report.loc["坏.docx", "reason"]
     assert report.loc["空.txt", "status"] == "rejected"
     assert set(store.documents()["doc_id"]) == before | {report.loc["好.txt", "doc_id"]}
+
+
+def test_a_file_that_breaks_processing_is_rejected_and_the_rest_go_in(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    original = cleaning.clean_text
+
+    def fragile(text: str):
+        if "坏" in text:
+            raise ValueError("cannot clean this")
+        return original(text)
+
+    monkeypatch.setattr(cleaning, "clean_text", fragile)
+    folder = tmp_path / "mixed"
+    _write(folder, "a_good.txt", "合肥市召开新能源汽车推进会。")
+    _write(folder, "b_bad.txt", "这是一个坏文件。")
+    _write(folder, "c_good.txt", "武汉市召开汽车产业大会。")
+    before = len(store.documents())
+    outcomes = corpus.ingest_paths(store, [folder], workers=2)
+    by_name = {o.source: o for o in outcomes}
+    assert by_name["a_good.txt"].status == by_name["c_good.txt"].status == "added"
+    assert by_name["b_bad.txt"].status == "rejected"
+    assert "ValueError" in by_name["b_bad.txt"].reason
+    assert len(store.documents()) == before + 2
+
+
+def test_parallel_ingest_stores_what_a_serial_one_stores(tmp_path: Path) -> None:
+    folder = tmp_path / "docs"
+    for i in range(7):
+        _write(
+            folder, f"d{i}.txt", f"第{i}号文件。到2025年，合肥市新能源汽车产量突破{i + 1}00万辆。"
+        )
+    _write(folder, "dup.txt", "第0号文件。到2025年，合肥市新能源汽车产量突破100万辆。")
+    stores = {1: corpus.open_corpus(tmp_path / "w1.duckdb")}
+    outcomes = corpus.ingest_paths(stores[1], [folder], workers=1)
+    assert [o.status for o in outcomes].count("skipped") == 1
+    # Two workers from the command line: a single-threaded process, so they really fork.
+    command = ["ingest", str(folder), "--workers", "2", "--store", str(tmp_path / "w2.duckdb")]
+    result = subprocess.run(
+        [sys.executable, "-m", "analysis", *command, "--format", "csv"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        check=True,
+    )
+    assert result.stdout.count(",skipped,") == 1
+    assert "导入：8/8 个文件" in result.stderr  # the progress line, with counts and rate
+    stores[2] = Store(tmp_path / "w2.duckdb")
+    pd.testing.assert_frame_equal(stores[1].documents(), stores[2].documents())
+    counts = [
+        s.token_counts().sort_values(["doc_id", "term"]).reset_index(drop=True)
+        for s in stores.values()
+    ]
+    pd.testing.assert_frame_equal(counts[0], counts[1])
+    quantities = [s.quantities().reset_index(drop=True) for s in stores.values()]
+    pd.testing.assert_frame_equal(quantities[0], quantities[1])
+
+
+def test_each_batch_is_its_own_transaction(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(corpus, "BATCH_DOCS", 2)
+    folder = tmp_path / "five"
+    for i in range(5):
+        _write(folder, f"f{i}.txt", f"第{i}号文件。西安市汽车产业大会召开。")
+    before = int(store.version())
+    corpus.ingest_paths(store, [folder], workers=1)
+    assert int(store.version()) - before == 3  # 2 + 2 + 1 documents
+    assert len(store.documents()) == 4 + 5
+
+
+def _changed(stage: str) -> dict[str, str]:
+    from analysis.versions import stage_versions
+
+    return {**stage_versions(), stage: "changed00000"}
+
+
+def _forbid(monkeypatch: pytest.MonkeyPatch, target: object, name: str) -> None:
+    def fail(*args: object, **kwargs: object) -> None:
+        raise AssertionError(f"{name} ran, but its stage did not change")
+
+    monkeypatch.setattr(target, name, fail)
+
+
+def test_new_target_rules_re_extract_quantities_only(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    doc_id = store.documents().query("source.str.startswith('001')")["doc_id"].item()
+    before = store.quantities()
+    counts = store.token_counts()
+    monkeypatch.setattr(corpus, "stage_versions", lambda: _changed("qty"))
+    _forbid(monkeypatch, cleaning, "clean_text")
+    _forbid(monkeypatch, corpus.metadata, "detect_metadata")
+    monkeypatch.setattr(corpus, "token_counter_for", lambda store: None)  # never called
+    calls: list[int | None] = []
+    original = corpus.extract_quantities
+
+    def counted(text: str, *, doc_year: int | None = None) -> pd.DataFrame:
+        calls.append(doc_year)
+        return original(text, doc_year=doc_year)
+
+    monkeypatch.setattr(corpus, "extract_quantities", counted)
+    assert corpus.refresh(store, workers=1) == 4
+    assert sorted(calls, key=str) == sorted(store.documents()["year"].tolist(), key=str)
+    pd.testing.assert_frame_equal(store.quantities(), before)  # same rules, same rows
+    pd.testing.assert_frame_equal(store.token_counts(), counts)
+    assert corpus.refresh(store, workers=1) == 0
+    assert store.known_hashes()[next(iter(store.known_hashes()))].endswith("qty=changed00000")
+    assert doc_id in set(store.quantities()["doc_id"])
+
+
+def test_new_metadata_code_redoes_detection_and_quantities_and_keeps_corrections(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    doc_id = store.documents()["doc_id"].iloc[0]
+    store.set_fields(doc_id, {"city": "测试市", "year": "2030"})
+    monkeypatch.setattr(corpus, "stage_versions", lambda: _changed("meta"))
+    _forbid(monkeypatch, cleaning, "clean_text")
+    monkeypatch.setattr(corpus, "token_counter_for", lambda store: None)
+    years: list[int | None] = []
+    original = corpus.extract_quantities
+
+    def counted(text: str, *, doc_year: int | None = None) -> pd.DataFrame:
+        years.append(doc_year)
+        return original(text, doc_year=doc_year)
+
+    monkeypatch.setattr(corpus, "extract_quantities", counted)
+    assert corpus.refresh(store, workers=1) == 4
+    assert len(years) == 4 and 2030 in years  # the corrected year dates its targets
+    row = store.documents().set_index("doc_id").loc[doc_id]
+    assert (row["city"], row["year"]) == ("测试市", 2030)
+    assert set(store.evidence(doc_id)["field"]) >= {"province", "city", "year"}
+
+
+def test_new_segmentation_code_recounts_tokens_only(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    counts = store.token_counts().sort_values(["doc_id", "term"]).reset_index(drop=True)
+    monkeypatch.setattr(corpus, "stage_versions", lambda: _changed("seg"))
+    _forbid(monkeypatch, cleaning, "clean_text")
+    _forbid(monkeypatch, corpus.metadata, "detect_metadata")
+    _forbid(monkeypatch, corpus, "extract_quantities")
+    assert corpus.refresh(store, workers=1) == 4
+    again = store.token_counts().sort_values(["doc_id", "term"]).reset_index(drop=True)
+    pd.testing.assert_frame_equal(again, counts)
+    docs = store.documents()
+    from analysis import keywords
+
+    assert len(keywords.keyword_frequencies(store, docs, stopwords=set(), top=5)) == 5

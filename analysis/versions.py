@@ -1,0 +1,107 @@
+"""Per-stage versions: what must be recomputed when code or rules change.
+
+Each stored document records the version of every stage that produced it (cleaning,
+metadata, segmentation, quantities). A stage's version hashes the source of its module and
+of every `analysis` module that one imports (followed through the imports, so a helper
+module added later counts without editing a list here), plus each data file under
+`analysis/data/` those modules name. A change to `target_rules.toml` thus changes the
+quantities version only, and reprocessing re-extracts quantities and nothing else.
+
+Stages depend on each other as the data flows: new clean text redoes everything, new
+metadata redoes quantities (their deadlines read the document's year), segmentation and
+quantities stand alone.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+from functools import lru_cache
+from pathlib import Path
+from typing import Final
+
+PACKAGE: Final = Path(__file__).resolve().parent
+DATA: Final = PACKAGE / "data"
+
+# Stage -> the module whose functions produce its stored output.
+STAGE_MODULES: Final = {
+    "clean": "cleaning",
+    "meta": "metadata",
+    "seg": "segmentation",
+    "qty": "targets",
+}
+STAGES: Final = tuple(STAGE_MODULES)
+# A stage to redo also redoes these.
+DOWNSTREAM: Final = {
+    "clean": frozenset(STAGES),
+    "meta": frozenset({"meta", "qty"}),
+    "seg": frozenset({"seg"}),
+    "qty": frozenset({"qty"}),
+}
+
+
+def _imports(module: str) -> set[str]:
+    """`analysis` modules imported by `module` (by name), read from its source."""
+    path = PACKAGE / f"{module}.py"
+    if not path.exists():
+        return set()
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            if node.module == "analysis":
+                found.update(alias.name for alias in node.names)
+            elif node.module.startswith("analysis."):
+                found.add(node.module.split(".")[1])
+        elif isinstance(node, ast.Import):
+            found.update(a.name.split(".")[1] for a in node.names if a.name.startswith("analysis."))
+    return {name for name in found if (PACKAGE / f"{name}.py").exists()}
+
+
+def module_closure(module: str) -> list[str]:
+    """`module` and every analysis module it reaches through imports, sorted."""
+    seen: set[str] = set()
+    todo = [module]
+    while todo:
+        name = todo.pop()
+        if name not in seen:
+            seen.add(name)
+            todo.extend(_imports(name) - seen)
+    return sorted(seen)
+
+
+@lru_cache(maxsize=1)
+def stage_versions() -> dict[str, str]:
+    """stage -> 12-hex hash of its code and data (see the module docstring)."""
+    data_files = sorted(p for p in DATA.iterdir() if p.is_file()) if DATA.exists() else []
+    versions = {}
+    for stage, entry in STAGE_MODULES.items():
+        digest = hashlib.sha256()
+        sources = [(PACKAGE / f"{name}.py").read_bytes() for name in module_closure(entry)]
+        text = b"".join(sources)
+        for source in sources:
+            digest.update(source)
+        for data in data_files:
+            if data.name.encode() in text:
+                digest.update(data.name.encode() + b"\0" + data.read_bytes())
+        versions[stage] = digest.hexdigest()[:12]
+    return versions
+
+
+def version_string(versions: dict[str, str]) -> str:
+    """The form kept in the store: `clean=…;meta=…;seg=…;qty=…`."""
+    return ";".join(f"{stage}={versions[stage]}" for stage in STAGES)
+
+
+def stages_to_redo(stored: str, current: dict[str, str]) -> frozenset[str]:
+    """The stages a document stored under `stored` needs redone to be current.
+
+    Anything unreadable (a store from before per-stage versions) redoes everything.
+    """
+    parts = dict(p.split("=", 1) for p in stored.split(";") if "=" in p)
+    if set(parts) != set(STAGES):
+        return frozenset(STAGES)
+    redo: set[str] = set()
+    for stage in STAGES:
+        if parts[stage] != current[stage]:
+            redo |= DOWNSTREAM[stage]
+    return frozenset(redo)
