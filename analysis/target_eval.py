@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import re
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -29,6 +30,7 @@ ROOT: Final = Path(__file__).resolve().parents[1]
 GOLD_PATH: Final = ROOT / "tests" / "data" / "targets_gold.csv"
 HELDOUT_PATH: Final = ROOT / "tests" / "data" / "targets_heldout.csv"
 BLIND2_PATH: Final = ROOT / "tests" / "data" / "targets_blind2.csv"
+BLIND3_PATH: Final = ROOT / "tests" / "data" / "targets_blind3.csv"
 SEEDS_DIR: Final = ROOT / "seeds"
 CORPUS_DIR: Final = ROOT.parent / "shared" / "corpus"
 SEED_YEARS: Final[dict[str, int]] = {"000": 2018, "001": 2025, "002": 2023, "003": 2023}
@@ -61,7 +63,7 @@ class Report:
 
     quantities: Score = field(default_factory=Score)
     targets: Score = field(default_factory=Score)
-    kinds: dict[str, Score] = field(default_factory=lambda: {k: Score() for k in KINDS})
+    kinds: dict[str, Score] = field(default_factory=lambda: defaultdict(Score, {k: Score() for k in KINDS}))
     kind_micro: Score = field(default_factory=Score)
     fields: dict[str, list[bool]] = field(default_factory=dict)
     error_rows: list[dict[str, Any]] = field(default_factory=list)
@@ -79,6 +81,11 @@ class Report:
 def norm(text: str) -> str:
     """Half-width digits and ASCII punctuation, so labels match either spelling."""
     return to_halfwidth(text).translate(_PUNCT)
+
+
+def _squeeze(text: str) -> str:
+    """`norm` without spaces: `7 4 7 7 2 亿元` and `74772亿元` are the same raw text."""
+    return re.sub(r"\s+", "", norm(text))
 
 
 def load_gold(path: Path = GOLD_PATH) -> pd.DataFrame:
@@ -126,11 +133,23 @@ def _same_value(a: float, b: str) -> bool:
 
 
 def _match(g: pd.Series, scope: pd.DataFrame, taken: set[int]) -> int | None:
-    want = norm(str(g.raw_contains))
+    want = _squeeze(str(g.raw_contains))
     for idx, rec in scope.iterrows():
-        if idx not in taken and want in norm(rec.raw) and _same_value(rec.value, g.value):
+        if idx not in taken and want in _squeeze(rec.raw) and _same_value(rec.value, g.value):
             return int(idx)
     return None
+
+
+def _value_read(g: pd.Series, scope: pd.DataFrame) -> bool | None:
+    """Whether a record whose raw text holds the labelled one has the labelled value.
+
+    None when no record holds the labelled text at all (a miss, counted by recall).
+    """
+    want = _squeeze(str(g.raw_contains))
+    values = [rec.value for _, rec in scope.iterrows() if want in _squeeze(rec.raw)]
+    if not values:
+        return None
+    return any(_same_value(v, g.value) for v in values)
 
 
 def _count_miss(g: pd.Series, report: Report) -> None:
@@ -175,6 +194,9 @@ def _field_checks(g: pd.Series, rec: pd.Series) -> dict[str, bool]:
         want = int(g.deadline) if str(g.deadline).strip() else None
         got = None if pd.isna(rec.deadline) else int(rec.deadline)
         checks["deadline"] = want == got
+    high = str(g.get("value_high", "") or "").strip()
+    if high:
+        checks["value_high"] = not pd.isna(rec.value_high) and _same_value(rec.value_high, high)
     return checks
 
 
@@ -199,6 +221,9 @@ def _score_span(
     scope = found[(found.start >= where[0]) & (found.end <= where[1])]
     matched: set[int] = set()
     for _, g in group.iterrows():
+        read = _value_read(g, scope)
+        if read is not None:
+            report.fields.setdefault("value", []).append(read)
         hit = _match(g, scope, matched)
         if hit is None:
             _count_miss(g, report)

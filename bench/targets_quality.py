@@ -25,6 +25,7 @@ sys.path.insert(0, str(ROOT))
 
 from analysis.target_eval import (  # noqa: E402
     BLIND2_PATH,
+    BLIND3_PATH,
     GOLD_PATH,
     HELDOUT_PATH,
     Report,
@@ -65,7 +66,7 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> None:
     args = _parse(argv)
-    for path in args.gold or [GOLD_PATH, HELDOUT_PATH, BLIND2_PATH]:
+    for path in args.gold or [GOLD_PATH, HELDOUT_PATH, BLIND2_PATH, BLIND3_PATH]:
         print(render(path.name, evaluate(load_gold(path)), args.errors), end="\n\n")
 
 
