@@ -124,7 +124,6 @@ def test_passing_mention_does_not_win_and_evidence_points_at_winner() -> None:
     [
         "宁德时代在我市投资建设电池工厂。",  # a company, not the city 宁德
         "大力发展朝阳产业，培育新动能。",  # sunrise industry, not 朝阳市
-        "现在，我代表国务院，向大会报告政府工作。北京冬奥会成功举办，上海进博会…",
         "全市新能源汽车产业推进会议讲话\n*市汽车产业…",  # masked city: do not invent
     ],
 )
@@ -132,6 +131,25 @@ def test_no_region_invented(text: str) -> None:
     found = detect_metadata(text)
     assert found["province"].value is None
     assert found["province"].confidence == 0.0 and found["province"].evidence == ""
+
+
+@pytest.mark.parametrize(
+    ("text", "year"),
+    [
+        ("现在，我代表国务院，向大会报告政府工作。北京冬奥会成功举办，上海进博会…", None),
+        ("各位代表！我代表国务院，向第五届全国人民代表大会作政府工作报告。香港、澳门…", 1978),
+        ("同志们：\n现在，我代表第十六届中央委员会向大会作报告。台湾问题…", 2007),
+        ("各位代表：\n本届政府1998年3月就职，任期即将结束。我代表国务院，向大会报告。", 2003),
+        ("各位代表：我代表国务院向大会作政府工作报告。\n一、2009年工作回顾\n2009年…", 2010),
+        ("各位代表：我代表国务院作报告。今年是“十二五”收官之年。2014年国内生产总值63.6万亿元", 2015),
+    ],
+)
+def test_national_issuer_is_national_and_dated_by_its_session(text: str, year: int | None) -> None:
+    """Places named in passing never make a State Council / CPC report local."""
+    found = detect_metadata(text)
+    assert found["province"].value == "全国"
+    assert found["city"].value is None
+    assert found["year"].value == year
 
 
 def test_file_name_is_a_weaker_hint_than_the_title() -> None:
