@@ -27,6 +27,7 @@ from analysis.national import (
     NATIONAL_REGION,
     national_issuer,
     session_years,
+    speaks_nationally,
     this_year_mentions,
 )
 from analysis.types import META_FIELDS, Detection, DocType
@@ -460,12 +461,16 @@ def _detect_region(layout: _Layout, filename: str | None) -> dict[str, Detection
     province, strong = _pick(province_scores, "province")
     head = layout.text[: layout.head_end]
     issuer = national_issuer(head)
-    if issuer is not None and not _titled(layout, province):
-        # A national issuer: no province of the text is the document's own.
-        national = Detection(
-            "province", NATIONAL_REGION, _snippet(layout.text, *issuer.span()), 0.9
-        )
-        return {"province": national, "city": _unknown("city"), "district": _unknown("district")}
+    if not _titled(layout, province):
+        national = None
+        if issuer is not None:
+            snippet = _snippet(layout.text, *issuer.span())
+            national = Detection("province", NATIONAL_REGION, snippet, 0.9)
+        elif speaks_nationally(layout.text):
+            national = Detection("province", NATIONAL_REGION, "“我国”“全国各族人民”，无“我省/我市”", 0.6)
+        if national is not None:
+            # A national issuer or voice: no province of the text is the document's own.
+            return {"province": national, "city": _unknown("city"), "district": _unknown("district")}
     if province.value is None or (NATIONAL_RE.search(head) and not strong):
         return {f: _unknown(f) for f in ("province", "city", "district")}
     inside = [m for m in mentions if any(d.province == province.value for d in m.readings)]

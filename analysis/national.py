@@ -26,7 +26,7 @@ _N: Final = r"([一二三四五六七八九十]+|\d{1,2})"
 # The issuer speaking in the first lines: the State Council, the central government, the
 # NPC or the CPC Central Committee / congress.
 ISSUER_RE: Final = re.compile(
-    r"代表国务院|国务院的委托|国务院总理|代表中央人民政府|"
+    r"代表(?:中华人民共和国)?国务院|在第[一二三四五六七八九十]+届全国人民代表大会第[一二三四五六七八九十]+次会[议議]上|国务院的委托|国务院总理|代表中央人民政府|"
     r"代表(?:中国共产党)?(?:第[一二三四五六七八九十]+届)?中央委[员員]会|中央委员会委托|"
     r"(?:中国共产党|党的)第[一二三四五六七八九十]+次全国代表大会[，,]?(?:将是|是|现在开幕)|"
     r"向(?:党的|中国共产党)?第[一二三四五六七八九十]+次全国代表大会|"
@@ -140,6 +140,21 @@ def this_year_mentions(text: str) -> Iterator[SessionYear]:
         year = calendar().cpc.get(_ordinal(m.group("n")) or 0)
         if year:
             yield SessionYear(year + 1, m.start(), m.end())
+
+
+# A text that speaks for the whole country (`我国`, `全国各族人民`) and never as a place
+# (`我省`, `全市`) is national even when its first lines name no issuer.
+NATIONAL_VOICE_RE: Final = re.compile(r"我国|全国各族人民|我们的国家|中央人民政府")
+LOCAL_VOICE_RE: Final = re.compile(r"我省|全省|本省|我市|全市|本市|我区|全区|我县|全县|自治区人民政府")
+NATIONAL_VOICE_MIN: Final = 10
+LOCAL_VOICE_SHARE: Final = 0.1
+
+
+def speaks_nationally(text: str) -> bool:
+    """Many `我国`-like words and (almost) no `我省`-like ones."""
+    national = len(NATIONAL_VOICE_RE.findall(text))
+    local = len(LOCAL_VOICE_RE.findall(text))
+    return national >= NATIONAL_VOICE_MIN and local <= LOCAL_VOICE_SHARE * national
 
 
 def national_issuer(head: str) -> re.Match[str] | None:
