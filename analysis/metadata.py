@@ -23,6 +23,7 @@ from typing import Final
 import pandas as pd
 
 from analysis.gazetteer import division_table, is_municipality
+from analysis.numbers import CN_YEAR_RE, apply_repairs, parse_number
 from analysis.national import (
     NATIONAL_REGION,
     national_issuer,
@@ -110,6 +111,13 @@ REVIEW_RE: Final = re.compile(
 STAT_YEAR_RE: Final = re.compile(
     r"(?<![\d到至从自])((?:19|20)\d{2})年(?!\s*\d{1,2}\s*月)(?:底|末|全年)?(?:[^。；，,\d年]{0,14}?\d|是[^。；]{0,30}?(?:取得|完成)[^。；]{0,20}?的一年)"
 )
+# The budget or plan a report presents (`关于1980、1981年国民经济计划安排的报告`: 1980;
+# `关于1955年国家决算和1956年国家预算的报告`: the accounts of 1955 are closed in 1956).
+BUDGET_YEAR_RE: Final = re.compile(
+    r"关于((?:19|20)\d{2})(?:[、和]\d{4})?年(?:国民经济和社会发展|国民经济|国家)?(?P<what>计划|预算|决算)"
+)
+# Words that make a year's figure a plan, not a statistic (`1981年计划…`, `要达到`).
+PLAN_WORDS_RE: Final = re.compile(r"计划|要|将|力争|争取|目标|安排|预算|规划|应")
 # `刚刚过去的1992年`, `首先报告2001年的工作`: the year reviewed, the report is read after it.
 PAST_YEAR_RE: Final = re.compile(r"(?:刚刚过去的|首先报告)((?:19|20)\d{2})年")
 # Headings of a report's parts anywhere in it (`一、2009年工作回顾`, `二、2004年主要任务`).
@@ -217,10 +225,25 @@ class _Layout:
 def _normalise(text: str, *, join_cjk: bool = True) -> str:
     """NFKC (full-width digits/colons), PDF wrap spaces removed, blank lines dropped."""
     text = unicodedata.normalize("NFKC", text).replace("\r", "\n")
+    text = _years_as_digits(apply_repairs(text))
     if join_cjk:
         text = _INTRA_CJK_SPACE_RE.sub("", text)
     lines = (line.strip() for line in text.split("\n"))
     return "\n".join(line for line in lines if line)
+
+
+_CN_FULL_DATE_AHEAD: Final = re.compile(r"\s?年[一二三四五六七八九十]{1,3}月")
+
+
+def _years_as_digits(text: str) -> str:
+    """`一九八五年` as `1985年` so every year rule reads it; a full Chinese date
+    (`二〇二五年一月十日`) is left to CN_DATE_RE."""
+    return CN_YEAR_RE.sub(
+        lambda m: m.group()
+        if _CN_FULL_DATE_AHEAD.match(text, m.end())
+        else str(int(parse_number(m.group()) or 0)),
+        text,
+    )
 
 
 def _is_chrome(line: str) -> bool:
@@ -603,9 +626,15 @@ def _statistic_years(layout: _Layout) -> list[_YearCandidate]:
         return []
     text = layout.text
     found = [
-        _YearCandidate(int(m.group(1)) + 1, "statistic", _snippet(text, *m.span()), None)
+        _YearCandidate(
+            int(m.group(1)) + (0 if "预计" in m.group() else 1),
+            "statistic",
+            _snippet(text, *m.span()),
+            None,
+        )
         for m in STAT_YEAR_RE.finditer(text)
         if not TARGET_BEFORE_RE.search(text[max(0, m.start() - 4) : m.start()])
+        and not PLAN_WORDS_RE.search(m.group())
     ]
     # Only the latest year reviewed counts: a five-year review also quotes its first year.
     latest = max((c.year for c in found), default=None)
@@ -624,6 +653,9 @@ def _year_candidates(layout: _Layout) -> list[_YearCandidate]:
         found.append(_YearCandidate(int(m.group(1)), kind, _snippet(text, *m.span()), None))
     for m in HEADING_YEAR_RE.finditer(text):
         year = int(m.group(1)) + (1 if m.group("review") else 0)
+        found.append(_YearCandidate(year, "heading", _snippet(text, *m.span()), None))
+    for m in BUDGET_YEAR_RE.finditer(text[: layout.head_end + 600]):
+        year = int(m.group(1)) + (1 if m.group("what") == "决算" else 0)
         found.append(_YearCandidate(year, "heading", _snippet(text, *m.span()), None))
     for m in PAST_YEAR_RE.finditer(text):
         found.append(_YearCandidate(int(m.group(1)) + 1, "heading", _snippet(text, *m.span()), None))

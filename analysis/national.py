@@ -27,16 +27,23 @@ _N: Final = r"([一二三四五六七八九十]+|\d{1,2})"
 # NPC or the CPC Central Committee / congress.
 ISSUER_RE: Final = re.compile(
     r"代表(?:中华人民共和国)?国务院|在第[一二三四五六七八九十]+届全国人民代表大会第[一二三四五六七八九十]+次会[议議]上|国务院的委托|国务院总理|代表中央人民政府|"
-    r"代表(?:中国共产党)?(?:第[一二三四五六七八九十]+届)?中央委[员員]会|中央委员会委托|"
+    r"代表(?:中国共产党)?(?:第[一二三四五六七八九十]+届)?中央委[员員][会會]|中央委员会委托|"
     r"(?:中国共产党|党的)第[一二三四五六七八九十]+次全国代表大会[，,]?(?:将是|是|现在开幕)|"
     r"向(?:党的|中国共产党)?第[一二三四五六七八九十]+次全国代表大会|"
     r"第[一二三四五六七八九十]+届全国人民代表大会(?:第[一二三四五六七八九十]+次会议)?上?的?(?:报告|作)|"
     r"(?m:^(?:中共中央|国务院|全国人民代表大会常务委员会)(?:、国务院)?(?:办公厅)?(?:关于|印发))"
 )
 # Mentions that address a session (to it, at it), not ones that recall an earlier one.
+_NPC: Final = rf"第{_N}[届屆]全[国國]人民代表大[会會](?:第{_N}次[会會][议議])?"
 _NPC_RE: Final = re.compile(
-    rf"(?:向|在)(?:大会即|本次大会即)?(?:中华人民共和国)?第{_N}届全国人民代表大会"
-    rf"(?:第{_N}次会[议議]|(?=作|上))"
+    rf"(?:向|在|我们|我們)(?:大会即|本次大会即)?(?:中华人民共和国)?第{_N}[届屆]全[国國]人民代表大[会會]"
+    rf"(?:第{_N}次[会會][议議]|(?=作|上))"
+)
+# A session recalled as past (`从第一届全国人民代表大会第三次会议閉幕以来`, `根据1983年6月
+# 第六届…第一次会议的决议`): the text is read at the next session.
+_PAST_NPC_RE: Final = re.compile(
+    rf"(?:(?:从|自|根据)[^。；]{{0,12}}?{_NPC}(?:[^。；]{{0,6}}?(?:以来|到现在|的决议))?"
+    rf"|{_NPC}(?:閉幕|闭幕)?以来)"
 )
 _CPC_RE: Final = re.compile(rf"向(?:党的|中国共产党)?第{_N}次全国代表大会")
 _CPC_OPEN_RE: Final = re.compile(
@@ -114,6 +121,18 @@ def session_years(text: str) -> Iterator[SessionYear]:
     cal = calendar()
     for m in _NPC_RE.finditer(text):
         year = _npc_year(_ordinal(m.group(1)), _ordinal(m.group(2)), cal)
+        if year:
+            yield SessionYear(year, m.start(), m.end())
+    for m in _PAST_NPC_RE.finditer(text):
+        if text[max(0, m.start() - 1) : m.start()] == "向" or "向第" in m.group():
+            continue  # `根据国务院的决定，向第二届…会议作报告` addresses the session
+        groups = m.groups()
+        term, session = (_ordinal(g) for g in (groups[:2] if groups[0] else groups[2:4]))
+        near = text[max(0, m.start() - 20) : m.end() + 40]
+        if "五年" in near or "五年来" in text[:300]:
+            year = _npc_year((term or 0) + 1, 1, cal)  # a term reviewed: the next term opens
+        else:
+            year = _npc_year(term, (session or 1) + 1, cal)
         if year:
             yield SessionYear(year, m.start(), m.end())
     for rx, shift in ((_CPC_RE, 0), (_CPC_OPEN_RE, 0), (_CC_RE, 1)):

@@ -22,6 +22,7 @@ from analysis.numbers import (
     ARABIC_PATTERN,
     CHINESE_PATTERN,
     MAGNITUDE_PATTERN,
+    chinese_years,
     is_chinese_numeral,
     magnitude_value,
     parse_number,
@@ -30,8 +31,15 @@ from analysis.numbers import (
 from analysis.redaction import PLACEHOLDER_RE, placeholder_spans, touches_placeholder
 from analysis.types import Span
 
-Kind = Literal["target", "achievement", "instrument", "forecast", "other"]
-KINDS: Final[tuple[Kind, ...]] = ("target", "achievement", "instrument", "forecast", "other")
+Kind = Literal["target", "achievement", "instrument", "forecast", "penalty", "other"]
+KINDS: Final[tuple[Kind, ...]] = (
+    "target",
+    "achievement",
+    "instrument",
+    "forecast",
+    "penalty",
+    "other",
+)
 SectionState = Literal["review", "plan", "notes", "unknown"]
 
 TARGET_COLUMNS: Final[tuple[str, ...]] = (
@@ -116,6 +124,13 @@ class Rules:
     heads: tuple[str, ...]
     count_verbs: tuple[str, ...]
     empty_nouns: frozenset[str]
+    rhetoric_units: frozenset[str]
+    implied_people_re: re.Pattern[str]
+    penalty_re: re.Pattern[str]
+    time_limit_units: frozenset[str]
+    obligation_re: re.Pattern[str]
+    relative_horizons: dict[str, int]
+    absolute_horizons: dict[str, int]
     quantity_re: re.Pattern[str] = field(repr=False)
 
 
@@ -127,24 +142,40 @@ def _alternation(words: Any) -> str:
     return "|".join(re.escape(w) for w in _longest_first(words))
 
 
-def _quantity_regex(units: Any, suffixes: Any) -> re.Pattern[str]:
-    """One pattern for ranges, single quantities, `百分之X`, bare list items and slogans."""
+def _unit_alternation(units: Any, context: dict[str, str]) -> str:
+    """Units longest first, each with its own context rule (`台` not before `湾`)."""
+    return "|".join(re.escape(u) + context.get(u, "") for u in _longest_first(units))
+
+
+def _quantity_regex(
+    units: Any, suffixes: Any, context: dict[str, str], people: str
+) -> re.Pattern[str]:
+    """One pattern for ranges, single quantities, `百分之X`, `翻一番`, fines `X元以上Y元以下`,
+    numbers whose unit is implied by the noun after them (`3000万贫困人口`), bare list
+    items and slogans."""
     num = f"(?:{ARABIC_PATTERN}|{CHINESE_PATTERN})"
-    unit, suf, mag = _alternation(units), _alternation(suffixes), MAGNITUDE_PATTERN
+    unit, suf, mag = _unit_alternation(units, context), _alternation(suffixes), MAGNITUDE_PATTERN
     gap = r"[ \t]?"
+    between = (
+        rf"(?P<f1>{num})(?P<fm1>{mag})?(?P<fu1>{unit})以上[、，,]?"
+        rf"(?P<f2>{num})(?P<fm2>{mag})?(?P<fu2>{unit})以下"
+    )
     range_ = (
-        rf"(?P<r1>{num})(?P<rm1>{mag})?(?P<ru1>{unit})?{gap}[-—–~至]{{1,2}}{gap}"
+        rf"(?P<r1>{num})(?P<rm1>{mag})?(?P<ru1>{unit})?{gap}[-—–~至到]{{1,2}}{gap}"
         rf"(?P<r2>{num})(?P<rm2>{mag})?{gap}(?P<ru2>{unit})(?P<rs>{suf})?"
     )
     single = (
-        rf"(?P<n>{num})(?P<x1>多|余)?(?P<m>{mag})?(?P<x2>多|余)?{gap}(?P<u>{unit})(?P<s>{suf})?"
+        rf"(?P<n>{num})(?P<x1>多|余)?{gap}(?P<m>{mag})?(?P<x2>多|余)?{gap}(?P<u>{unit})(?P<s>{suf})?"
     )
-    percent = rf"百分之(?P<p>{num})(?P<ps>{suf})?"
+    percent = (
+        rf"百分之(?P<p>{num})(?:[到至—–-]{{1,2}}(?:百分之)?(?P<p2>{num})(?!{unit}))?(?P<ps>{suf})?"
+    )
+    doubling = r"翻(?P<fan>[一两二三四五])番"
+    implied = rf"(?P<i>{ARABIC_PATTERN}|{CHINESE_PATTERN})(?P<ix>多|余)?(?P<im>万|亿)(?P<is>多|余)?(?=[\u4e00-\u9fff]{{0,4}}?(?:{people}))"
     bare = rf"(?P<b>{ARABIC_PATTERN})(?P<bm>{mag})(?=、|和)"
     scale = rf"(?P<sc>{_SCALE_WORDS})(?P<su>辆|台|元)?(?P<sj>级)?"
-    return re.compile(
-        rf"{_NO_DIGIT_BEFORE}(?:{range_}|{single}|{percent}|{bare}|{scale})(?![A-Za-z0-9])"
-    )
+    alternatives = "|".join((between, range_, single, percent, doubling, implied, bare, scale))
+    return re.compile(rf"{_NO_DIGIT_BEFORE}(?:{alternatives})(?![A-Za-z0-9])")
 
 
 @lru_cache(maxsize=4)
@@ -215,7 +246,19 @@ def load_rules(path: str | None = None) -> Rules:
         heads=_longest_first(metric["heads"]),
         count_verbs=_longest_first(metric["count_verbs"]),
         empty_nouns=frozenset(metric["empty_nouns"]),
-        quantity_re=_quantity_regex(data["units"], comparators["suffix"]),
+        rhetoric_units=frozenset(data["numbers"]["rhetoric_units"]),
+        implied_people_re=re.compile(_alternation(data["numbers"]["people_nouns"])),
+        penalty_re=re.compile(data["penalty"]["pattern"]),
+        time_limit_units=frozenset(data["penalty"]["time_limit_units"]),
+        obligation_re=re.compile(data["penalty"]["obligation"]),
+        relative_horizons={k: int(v) for k, v in deadline["relative"].items()},
+        absolute_horizons={k: int(v) for k, v in deadline["absolute"].items()},
+        quantity_re=_quantity_regex(
+            data["units"],
+            comparators["suffix"],
+            dict(data.get("unit_context", {})),
+            _alternation(data["numbers"]["people_nouns"]),
+        ),
     )
 
 
@@ -529,35 +572,60 @@ def _apply_prefixes(norm: str, qs: list[_Quantity], bounds: list[int], rules: Ru
         carried, previous = prefix, q
 
 
+def _scaled(number: str | None, magnitude: str | None) -> float | None:
+    """Value of a numeral with its magnitude word; a Chinese numeral reads the magnitude as
+    its last group (`二亿四千` + `万` is 240,000,000, not 200,004,000 × 10,000)."""
+    if number is None:
+        return None
+    if magnitude and is_chinese_numeral(number):
+        return parse_number(number + magnitude)
+    value = parse_number(number)
+    return None if value is None else value * magnitude_value(magnitude)
+
+
 def _from_match(m: re.Match[str], rules: Rules) -> _Quantity | None:
     """A quantity from one regex match, or None for rhetoric (`三个`) and empty slogans."""
     g = m.groupdict()
     nan = float("nan")
-    if g["r1"] is not None:
-        high = parse_number(g["r2"])
-        low = parse_number(g["r1"])
-        if high is None or low is None:
+    if g["f1"] is not None:
+        low = _scaled(g["f1"], g["fm1"])
+        high = _scaled(g["f2"], g["fm2"])
+        if low is None or high is None:
             return None
-        mag_high = magnitude_value(g["rm2"])
-        mag_low = magnitude_value(g["rm1"]) if g["rm1"] else mag_high
-        unit = g["ru2"]
-        return _Quantity(m.start(), m.end(), low * mag_low, high * mag_high, unit, "range", False)
-    if g["n"] is not None:
-        if is_chinese_numeral(g["n"]) and not g["m"]:
-            value = parse_number(g["n"])
-            if value is None or value < _MIN_CHINESE_VALUE:
-                return None
-        value = parse_number(g["n"])
+        return _Quantity(m.start(), m.end(), low, high, g["fu2"], "range", False)
+    if g["fan"] is not None:
+        value = parse_number(g["fan"])
+        return _Quantity(m.start(), m.end(), value or 1.0, nan, "番", "=", False)
+    if g["i"] is not None:
+        value = _scaled(g["i"], g["im"])
         if value is None:
             return None
+        comp = _comparator_suffix(None, g["ix"] or g["is"], rules)
+        return _Quantity(m.start(), m.end(), value, nan, "人", comp, False)
+    if g["r1"] is not None:
+        high = _scaled(g["r2"], g["rm2"])
+        low = _scaled(g["r1"], g["rm1"] or g["rm2"])
+        if high is None or low is None:
+            return None
+        unit = g["ru2"]
+        return _Quantity(m.start(), m.end(), low, high, unit, "range", False)
+    if g["n"] is not None:
+        value = _scaled(g["n"], g["m"])
+        if value is None:
+            return None
+        if is_chinese_numeral(g["n"]) and not g["m"] and g["u"] in rules.rhetoric_units:
+            if value < _MIN_CHINESE_VALUE:
+                return None
         comp = _comparator_suffix(g["s"], g["x1"] or g["x2"], rules)
-        return _Quantity(
-            m.start(), m.end(), value * magnitude_value(g["m"]), nan, g["u"], comp, False
-        )
+        return _Quantity(m.start(), m.end(), value, nan, g["u"], comp, False)
     if g["p"] is not None:
         value = parse_number(g["p"])
         if value is None:
             return None
+        if g["p2"] is not None:
+            high = parse_number(g["p2"])
+            if high is not None:
+                return _Quantity(m.start(), m.end(), value, high, "%", "range", False)
         comp = _comparator_suffix(g["ps"], None, rules)
         return _Quantity(m.start(), m.end(), value, nan, "%", comp, False)
     if g["b"] is not None:
@@ -587,7 +655,8 @@ def _sentence_quantities(
         q.end += sentence.start
         if touches_placeholder(spans, q.start, q.end):
             continue
-        if text[q.start - 1 : q.start] in _QUOTES_BEFORE and is_chinese_numeral(m.group(0)[:1]):
+        quoted = q.start > 0 and text[q.start - 1] in _QUOTES_BEFORE
+        if quoted and is_chinese_numeral(m.group(0)[:1]):
             continue
         q.unit = rules.unit_aliases.get(q.unit, q.unit)
         out.append(q)
@@ -759,6 +828,21 @@ def _allocated(
     return "instrument", verb.group(0)
 
 
+def _rule_of_law(
+    norm: str, q: _Quantity, sentence: Span, clause_lo: int, rules: Rules
+) -> tuple[Kind, str]:
+    """A fine is a penalty (`处一万元以上十万元以下罚款`), a time limit of an obligation
+    (`应当在三十日内`, `不得超过八小时`) a rule: neither is a target nor a result."""
+    clause = norm[clause_lo : _clause_end(norm, q.end)]
+    if q.unit in rules.money_units and (found := rules.penalty_re.search(clause)):
+        return "penalty", found.group(0)
+    if q.unit in rules.time_limit_units:
+        found = rules.obligation_re.search(norm, sentence.start, min(sentence.end, q.end + 4))
+        if found:
+            return "other", f"时限:{found.group(0)}"
+    return q.kind, q.cue
+
+
 def _is_condition(norm: str, q: _Quantity, clause_lo: int) -> bool:
     """`对研发投入占比超过5%的企业，给予…`: a threshold that belongs to the instrument."""
     return norm[clause_lo : clause_lo + 1] in ("对", "凡", "按") or norm[q.end : q.end + 1] == "的"
@@ -800,7 +884,12 @@ def _year_mentions(
         found.append((lo + m.start(), int(m.group("y2") or m.group("y"))))
     for name, year in rules.plan_periods.items():
         found += [(lo + m.start(), year) for m in re.finditer(re.escape(name), chunk)]
+    for name, year in rules.absolute_horizons.items():
+        if doc_year is None or year >= doc_year:
+            found += [(lo + m.start(), year) for m in re.finditer(re.escape(name), chunk)]
     if doc_year:
+        for name, offset in rules.relative_horizons.items():
+            found += [(lo + m.start(), doc_year + offset) for m in re.finditer(re.escape(name), chunk)]
         relative: list[tuple[tuple[str, ...], int]] = [
             (rules.this_year, doc_year),
             (rules.next_year, doc_year + 1),
@@ -1047,6 +1136,7 @@ def _sentence_records(
         q.kind, q.cue = _classify(norm, q, cues, clause_lo, section, rules)
         q.kind, q.cue = _allocated(norm, q, cues, clause_lo, rules)
         q.kind, q.cue = _fiscal(norm, q, bounds, clause_lo, rules)
+        q.kind, q.cue = _rule_of_law(norm, q, sentence, clause_lo, rules)
         q.family = _family(norm, q, clause_lo, rules)
         q.deadline = _deadline(norm, q, sentence, section, rules, doc_year)
         records.append(_record(text, q, sentence_text, doc_year))
@@ -1092,7 +1182,7 @@ def extract_quantities(text: str, *, doc_year: int | None = None) -> pd.DataFram
     if not text.strip():
         return _empty_frame()
     rules = load_rules()
-    norm = to_halfwidth(text)
+    norm = chinese_years(to_halfwidth(text))
     spans = placeholder_spans(text)
     sentences = split_sentences(norm)
     sections = _sections(norm, sentences, rules, doc_year)
