@@ -27,6 +27,7 @@ _FULLWIDTH: Final = {
     "．": ".",
     "－": "-",
     "～": "~",
+    "／": "/",
     "\u3000": " ",
     "\u2003": " ",
     "\xa0": " ",
@@ -182,7 +183,7 @@ _MIDDLE_DOT_RE: Final = re.compile(
     r"(?<=[0-9０-９])[·・•](?=[0-9０-９]+\s?(?:[%％‰倍]|[万亿千百]|元|吨|个百分点))"
 )
 _MAGNITUDE_GAP_RE: Final = re.compile(r"(?<=[0-9０-９]) (?=(?:万亿|亿|万)|[%％])")
-CN_YEAR_RE: Final = re.compile(r"[一二][九〇零○][〇零○一二三四五六七八九]{2}(?=\s?年)")
+CN_YEAR_RE: Final = re.compile(r"[一二][九〇零○0０][〇零○0０一二三四五六七八九]{2}(?=\s?年)")
 
 
 class Repair(NamedTuple):
@@ -243,4 +244,7 @@ def chinese_years(text: str) -> str:
     >>> chinese_years("到一九八五年，二〇二〇年")
     '到1985年，2020年'
     """
-    return CN_YEAR_RE.sub(lambda m: str(_chinese_integer(m.group())), text)
+    return CN_YEAR_RE.sub(lambda m: str(_chinese_integer(m.group().translate(_ZEROS))), text)
+
+
+_ZEROS: Final = str.maketrans({"0": "〇", "０": "〇"})

@@ -98,6 +98,7 @@ class Rules:
     weak_re: re.Pattern[str]
     baseline_before: re.Pattern[str]
     baseline_after: re.Pattern[str]
+    baseline_compared: re.Pattern[str]
     heading_re: re.Pattern[str]
     review_heading_re: re.Pattern[str]
     review_heading_weak_re: re.Pattern[str]
@@ -175,7 +176,10 @@ def _quantity_regex(
     bare = rf"(?P<b>{ARABIC_PATTERN})(?P<bm>{mag})(?=、|和)"
     scale = rf"(?P<sc>{_SCALE_WORDS})(?P<su>辆|台|元)?(?P<sj>级)?"
     alternatives = "|".join((between, range_, single, percent, doubling, implied, bare, scale))
-    return re.compile(rf"{_NO_DIGIT_BEFORE}(?:{alternatives})(?![A-Za-z0-9])")
+    # A match may not run into a code (`5G`, `3A`), unless it ends on a Chinese unit
+    # (`13.07万户46万群众`: the digits after 户 start the next number).
+    end = r"(?:(?<=[\u4e00-\u9fff])|(?![A-Za-z0-9]))"
+    return re.compile(rf"{_NO_DIGIT_BEFORE}(?:{alternatives}){end}")
 
 
 @lru_cache(maxsize=4)
@@ -220,6 +224,7 @@ def load_rules(path: str | None = None) -> Rules:
         weak_re=re.compile(_alternation(cues["weak"]["words"])),
         baseline_before=re.compile(data["baseline"]["before"]),
         baseline_after=re.compile(data["baseline"]["after"]),
+        baseline_compared=re.compile(data["baseline"]["compared"]),
         heading_re=re.compile(sections["heading"]),
         review_heading_re=re.compile(sections["review_heading"]),
         review_heading_weak_re=re.compile(sections["review_heading_weak"]),
@@ -531,10 +536,17 @@ def _prefix_comparator(norm: str, lo: int, pos: int, rules: Rules) -> str | None
         idx = window.rfind(word)
         if idx < 0 or len(window) - (idx + len(word)) > 2:
             continue
+        if len(word) == 1 and window[max(0, idx - 1) : idx + 1] in _WORDS_NOT_COMPARATORS:
+            continue  # 条约, 节约, 最近: the character belongs to another word
         key = (idx + len(word), len(word), comp)
         if best is None or key[:2] > best[:2]:
             best = key
     return best[2] if best else None
+
+
+_WORDS_NOT_COMPARATORS: Final = frozenset(
+    {"条约", "节约", "合约", "契约", "签约", "预约", "制约", "公约", "相约", "最近", "附近", "靠近", "赶超"}
+)
 
 
 def _base_comparator(norm: str, lo: int, q: _Quantity, rules: Rules) -> str | None:
@@ -758,6 +770,8 @@ def _carries(cue: _Cue, q: _Quantity, section: _Section, rules: Rules) -> bool:
 def _is_baseline(norm: str, q: _Quantity, rules: Rules) -> bool:
     """`从18个月缩短至12个月`: 18个月 is where we start from."""
     before = norm[max(0, q.start - 12) : q.start]
+    if rules.baseline_compared.search(before):
+        return True
     return bool(rules.baseline_before.search(before)) and bool(
         rules.baseline_after.search(norm[q.end : q.end + 8])
     )
@@ -788,6 +802,9 @@ def _classify(
         if not q.scale or kind in ("target", "forecast"):
             return kind, cue
     if q.scale:
+        weak = rules.weak_re.findall(norm[clause_lo : q.start])
+        if section.state == "review" and weak and q.unit:
+            return "achievement", f"〔回顾〕+{weak[-1]}"
         return "other", "规模口号"
     later_instrument = [c for c in cues if c.start >= q.end and c.kind == "instrument"]
     if later_instrument and _is_condition(norm, q, clause_lo):
@@ -828,6 +845,29 @@ def _allocated(
     return "instrument", verb.group(0)
 
 
+_GOAL_AFTER_RE: Final = re.compile(r"(?:等|的)(?:主要)?(?:预期|约束性)?(?:目标|要求)")
+_REACHED_RE: Final = re.compile(r"实现了|完成了|达到了|提前实现|已经实现|超额完成")
+
+
+def _named_goal(norm: str, q: _Quantity, sentence: Span) -> tuple[Kind, str]:
+    """A review that quotes a plan (`提出了…能源消耗降低20%左右…等目标`) states a target,
+    unless it says the goal was reached (`提前实现了…翻两番的目标`)."""
+    if q.kind != "achievement" or not q.cue.startswith("〔回顾〕"):
+        return q.kind, q.cue
+    after = _GOAL_AFTER_RE.search(norm, q.end, sentence.end)
+    if after and not _REACHED_RE.search(norm, sentence.start, after.start()):
+        return "target", after.group(0)
+    return q.kind, q.cue
+
+
+def _dated_in_the_past(q: _Quantity, doc_year: int | None) -> tuple[Kind, str]:
+    """A "target" whose own time expression is a year before the document's
+    (`一九五四年工业总产值比一九五二年增长了…` in a 1955 report) is a result."""
+    if q.kind == "target" and doc_year and q.deadline is not None and q.deadline < doc_year:
+        return "achievement", f"{q.deadline}年 (早于文件年份)"
+    return q.kind, q.cue
+
+
 def _rule_of_law(
     norm: str, q: _Quantity, sentence: Span, clause_lo: int, rules: Rules
 ) -> tuple[Kind, str]:
@@ -835,6 +875,7 @@ def _rule_of_law(
     (`应当在三十日内`, `不得超过八小时`) a rule: neither is a target nor a result."""
     clause = norm[clause_lo : _clause_end(norm, q.end)]
     if q.unit in rules.money_units and (found := rules.penalty_re.search(clause)):
+        q.metric = "罚款" if found.group(0) == "处罚" else found.group(0)
         return "penalty", found.group(0)
     if q.unit in rules.time_limit_units:
         found = rules.obligation_re.search(norm, sentence.start, min(sentence.end, q.end + 4))
@@ -870,6 +911,15 @@ def _clause_end(norm: str, pos: int) -> int:
 # --------------------------------------------------------------------------- deadlines
 
 
+_NOT_AFTER_NUMERAL: Final = r"(?<![\d一二两三四五六七八九十几])"  # 五年内 is no 年内
+
+
+def _compared_before(chunk: str, pos: int, rules: Rules) -> bool:
+    """`比“六五”期间增长`: a period named as the base of a comparison is no deadline."""
+    before = chunk[max(0, pos - 2) : pos].rstrip("“\"")
+    return any(before.endswith(w) for w in rules.year_baseline_before)
+
+
 def _year_mentions(
     norm: str, lo: int, hi: int, rules: Rules, doc_year: int | None, kind: Kind
 ) -> list[tuple[int, int]]:
@@ -883,7 +933,11 @@ def _year_mentions(
             continue
         found.append((lo + m.start(), int(m.group("y2") or m.group("y"))))
     for name, year in rules.plan_periods.items():
-        found += [(lo + m.start(), year) for m in re.finditer(re.escape(name), chunk)]
+        found += [
+            (lo + m.start(), year)
+            for m in re.finditer(re.escape(name), chunk)
+            if not _compared_before(chunk, m.start(), rules)
+        ]
     for name, year in rules.absolute_horizons.items():
         if doc_year is None or year >= doc_year:
             found += [(lo + m.start(), year) for m in re.finditer(re.escape(name), chunk)]
@@ -901,7 +955,7 @@ def _year_mentions(
                     continue  # a review's 全年 is the reviewed year, not the document's
                 found += [
                     (lo + m.start(), year)
-                    for m in re.finditer(re.escape(word) + "(?!以来)", chunk)
+                    for m in re.finditer(_NOT_AFTER_NUMERAL + re.escape(word) + "(?!以来)", chunk)
                     if chunk[max(0, m.start() - 1) : m.start()] not in rules.year_baseline_before
                 ]
     return sorted(found)
@@ -921,6 +975,14 @@ def _deadline(
         return mentions[-1][1]
     if section.year is not None and q.kind in ("target", "achievement", "forecast"):
         return section.year
+    if q.kind == "target":
+        # A paragraph that opens on its horizon (`到一九五七年，铁路…；旅客…`) dates every
+        # target of its later sentences.
+        paragraph = norm.rfind("\n", 0, sentence.start) + 1
+        earlier = _year_mentions(norm, paragraph, sentence.start, rules, doc_year, q.kind)
+        if earlier:
+            # a past year there makes the "target" a result (see _dated_in_the_past)
+            return earlier[-1][1]
     sentence_text = norm[sentence.start : sentence.end]
     if doc_year and q.kind == "target" and any(w in sentence_text for w in rules.implied_this_year):
         return doc_year
@@ -1052,6 +1114,7 @@ def _metric_for(norm: str, q: _Quantity, lo: int, previous: str, rules: Rules) -
     following = _following_noun(norm, q)
     if verb and following and q.unit not in ("%", "元"):
         return _shorten(verb + following, rules)
+    subject = _COMPARISON_RE.sub("", subject)
     if previous and (subject in rules.growth_words or subject.startswith("占")):
         base = previous
         for word in rules.growth_words:
@@ -1064,6 +1127,13 @@ def _metric_for(norm: str, q: _Quantity, lo: int, previous: str, rules: Rules) -
     if not subject or subject in rules.trivial:
         return following or previous or subject
     return _shorten(subject, rules)
+
+
+# `即比1952年增长`, `比上年增长`, `比“六五”期间增长`: a comparison names no subject.
+_COMPARISON_RE: Final = re.compile(
+    r"^(?:即|都|均|分别)?(?:比|较|同)(?:\d{4}年(?:底|末)?|上年|去年|同期|[“\"][^”\"]{1,6}[”\"](?:期间|末)?)"
+    r"(?:相比|比较)?(?=增长|下降|提高|增加|减少|降低|上升|回落)"
+)
 
 
 def _strip_comparators(left: str, rules: Rules) -> str:
@@ -1139,6 +1209,8 @@ def _sentence_records(
         q.kind, q.cue = _rule_of_law(norm, q, sentence, clause_lo, rules)
         q.family = _family(norm, q, clause_lo, rules)
         q.deadline = _deadline(norm, q, sentence, section, rules, doc_year)
+        q.kind, q.cue = _named_goal(norm, q, sentence)
+        q.kind, q.cue = _dated_in_the_past(q, doc_year)
         records.append(_record(text, q, sentence_text, doc_year))
     return records
 
