@@ -35,8 +35,15 @@ _PIPELINE_MODULES: Final = (
     "segmentation",
     "numbers",
     "targets",
+    "national",
+    "metrics",
 )
-_PIPELINE_DATA: Final = ("domain_dict.txt", "target_rules.toml")
+_PIPELINE_DATA: Final = (
+    "domain_dict.txt",
+    "target_rules.toml",
+    "national_sessions.toml",
+    "metric_catalogue.toml",
+)
 
 Status = Literal["added", "skipped", "rejected", "updated"]
 Progress = Callable[[int, int], None]

@@ -28,6 +28,7 @@ from analysis.numbers import (
     parse_number,
     to_halfwidth,
 )
+from analysis.metrics import add_canonical_metrics
 from analysis.redaction import PLACEHOLDER_RE, placeholder_spans, touches_placeholder
 from analysis.types import Span
 
@@ -58,6 +59,8 @@ TARGET_COLUMNS: Final[tuple[str, ...]] = (
     "sentence",
     "start",
     "end",
+    "canonical_metric",
+    "metric_words",
 )
 CORPUS_KEY_COLUMNS: Final[tuple[str, ...]] = ("doc_id", "source", "province", "city", "year")
 RULES_PATH: Final = Path(__file__).parent / "data" / "target_rules.toml"
@@ -1178,7 +1181,18 @@ def _typed(frame: pd.DataFrame) -> pd.DataFrame:
             "end": "int64",
         }
     )
-    for col in ("metric", "family", "unit", "comparator", "kind", "cue", "raw", "sentence"):
+    for col in (
+        "metric",
+        "family",
+        "unit",
+        "comparator",
+        "kind",
+        "cue",
+        "raw",
+        "sentence",
+        "canonical_metric",
+        "metric_words",
+    ):
         frame[col] = frame[col].astype("object")
     return frame
 
@@ -1263,7 +1277,8 @@ def extract_quantities(text: str, *, doc_year: int | None = None) -> pd.DataFram
         records += _sentence_records(text, norm, sentence, section, spans, rules, doc_year)
     if not records:
         return _empty_frame()
-    return _typed(pd.DataFrame.from_records(records, columns=list(TARGET_COLUMNS)))
+    frame = pd.DataFrame.from_records(records, columns=list(TARGET_COLUMNS[:-2]))
+    return _typed(add_canonical_metrics(frame))
 
 
 def _doc_year(value: Any) -> int | None:

@@ -26,12 +26,17 @@ FAMILY_LABELS: Final[dict[str, str]] = {
     "time": "时间",
     "area": "面积",
     "energy": "能源",
+    "equipment": "设备",
+    "transport": "运输周转量",
+    "volume": "体积",
+    "concentration": "浓度",
 }
 KIND_LABELS: Final[dict[str, str]] = {
     "target": "目标",
     "achievement": "已实现",
     "instrument": "政策工具",
     "forecast": "预测",
+    "penalty": "处罚",
     "other": "其他",
 }
 
