@@ -675,7 +675,34 @@ def _sentence_quantities(
             continue
         q.unit = rules.unit_aliases.get(q.unit, q.unit)
         out.append(q)
+    out += _people_after_noun(norm, sentence, out, spans, rules)
+    out.sort(key=lambda q: q.start)
     return _resolve_lists(out, norm)
+
+
+_UNITLESS_RE: Final = re.compile(
+    rf"{_NO_DIGIT_BEFORE}(?P<n>{ARABIC_PATTERN}|{CHINESE_PATTERN})(?P<m>万|亿)"
+    r"(?P<s>左右|以上|以下|多)?(?=[，,。；;、）)]|$)"
+)
+
+
+def _people_after_noun(
+    norm: str, sentence: Span, found: list[_Quantity], spans: list[Span], rules: Rules
+) -> list[_Quantity]:
+    """`城镇新增人口8000万左右`, `贫困人口减少了三千二百万`: a count of people whose noun
+    stands before it, the number ending its clause with no unit."""
+    out = []
+    for m in _UNITLESS_RE.finditer(norm, sentence.start, sentence.end):
+        if any(q.start <= m.start() < q.end for q in found):
+            continue
+        if not rules.implied_people_re.search(norm, max(sentence.start, m.start() - 10), m.start()):
+            continue
+        value = _scaled(m.group("n"), m.group("m"))
+        if value is None or touches_placeholder(spans, m.start(), m.end()):
+            continue
+        comp = _comparator_suffix(m.group("s"), None, rules)
+        out.append(_Quantity(m.start(), m.end(), value, float("nan"), "人", comp, False))
+    return out
 
 
 def _resolve_lists(qs: list[_Quantity], norm: str) -> list[_Quantity]:
