@@ -736,8 +736,15 @@ def _stands_alone(lines: Sequence[_Line], index: int) -> bool:
 _MAX_PASSES: Final = 5
 # Steps that only change layout or width; a later removal may absorb them in the record.
 _COSMETIC_STEPS: Final = frozenset(
-    {"whitespace", "fullwidth", "pdf_wrap", "spaced_digits", "thousands_comma", "middle_dot",
-     "magnitude_gap"}
+    {
+        "whitespace",
+        "fullwidth",
+        "pdf_wrap",
+        "spaced_digits",
+        "thousands_comma",
+        "middle_dot",
+        "magnitude_gap",
+    }
 )
 _PIPELINE: Final[tuple[Callable[[str], list[_Edit]], ...]] = (
     _markup_edits,

@@ -23,7 +23,6 @@ from typing import Final
 import pandas as pd
 
 from analysis.gazetteer import division_table, is_municipality
-from analysis.numbers import CN_YEAR_RE, apply_repairs, parse_number
 from analysis.national import (
     NATIONAL_REGION,
     national_issuer,
@@ -31,7 +30,11 @@ from analysis.national import (
     speaks_nationally,
     this_year_mentions,
 )
+from analysis.numbers import CN_YEAR_RE, apply_repairs, parse_number
 from analysis.types import META_FIELDS, Detection, DocType
+
+# Detected besides the correctable fields, shown with the evidence on the Document page.
+EXTRA_FIELDS: Final[tuple[str, ...]] = ("adopted_year", "period_start", "period_end")
 
 # ---------------------------------------------------------------------------------------
 # Rules as data
@@ -102,9 +105,7 @@ PLAN_PERIOD_RE: Final = re.compile(
     r"(?<!\d)((?:19|20)\d{2})\s*年?\s*[-—–~～至到]{1,2}\s*((?:19|20)\d{2})(?!\d)\s*年?"
 )
 # Work reports: "2018年工作回顾" is read in 2019; "2023年主要预期目标" is set in 2023.
-REVIEW_RE: Final = re.compile(
-    r"((?:19|20)\d{2})年(?:国内)?(?:工作|政府工作)?的?(?:回顾|总结)"
-)
+REVIEW_RE: Final = re.compile(r"((?:19|20)\d{2})年(?:国内)?(?:工作|政府工作)?的?(?:回顾|总结)")
 # The plan part of a report: `二、2004年主要任务`, `三、2021年重点工作`, `1994年工作的基本方针`.
 # A national report reviews last year's statistics (`1992年国民生产总值接近24000亿元`) and
 # is read the year after; `1986年是开始执行…并取得显著成就的一年` says the same.
@@ -239,9 +240,11 @@ def _years_as_digits(text: str) -> str:
     """`一九八五年` as `1985年` so every year rule reads it; a full Chinese date
     (`二〇二五年一月十日`) is left to CN_DATE_RE."""
     return CN_YEAR_RE.sub(
-        lambda m: m.group()
-        if _CN_FULL_DATE_AHEAD.match(text, m.end())
-        else str(int(parse_number(m.group()) or 0)),
+        lambda m: (
+            m.group()
+            if _CN_FULL_DATE_AHEAD.match(text, m.end())
+            else str(int(parse_number(m.group()) or 0))
+        ),
         text,
     )
 
@@ -265,8 +268,18 @@ def _layout(text: str) -> _Layout:
     return _Layout(text, title, span, start + HEAD_CHARS, start)
 
 
+# Lines that open a speech or a section, never a title (`同志们！`, `各位代表：`, `一、去年`).
+NOT_A_TITLE_RE: Final = re.compile(
+    r"^(?:同志们|各位代表|各位委员|女士们|先生们|朋友们)[，,！!：:。]?$"
+    r"|^(?:[一二三四五六七八九十]+[、.]|[（(][一二三四五六七八九十]+[）)]|第[一二三四五六七八九十]+[章节条])"
+    r"|[！!：:]$"
+)
+
+
 def _looks_like_title(line: str) -> bool:
     if SUBTITLE_RE.match(line) or len(line) > TITLE_MAX_CHARS:
+        return False
+    if NOT_A_TITLE_RE.search(line):
         return False
     return not line.endswith(("。", ";", ",", ":")) and "。" not in line[:-1]
 
@@ -490,10 +503,16 @@ def _detect_region(layout: _Layout, filename: str | None) -> dict[str, Detection
             snippet = _snippet(layout.text, *issuer.span())
             national = Detection("province", NATIONAL_REGION, snippet, 0.9)
         elif speaks_nationally(layout.text):
-            national = Detection("province", NATIONAL_REGION, "“我国”“全国各族人民”，无“我省/我市”", 0.6)
+            national = Detection(
+                "province", NATIONAL_REGION, "“我国”“全国各族人民”，无“我省/我市”", 0.6
+            )
         if national is not None:
             # A national issuer or voice: no province of the text is the document's own.
-            return {"province": national, "city": _unknown("city"), "district": _unknown("district")}
+            return {
+                "province": national,
+                "city": _unknown("city"),
+                "district": _unknown("district"),
+            }
     if province.value is None or (NATIONAL_RE.search(head) and not strong):
         return {f: _unknown(f) for f in ("province", "city", "district")}
     inside = [m for m in mentions if any(d.province == province.value for d in m.readings)]
@@ -509,9 +528,11 @@ def _titled(layout: _Layout, province: Detection) -> bool:
     if province.value is None or not layout.title:
         return False
     name = str(province.value)
-    return any(m[2] in layout.title for m in _matcher().finditer(layout.title) if name in {
-        d.province for d in _matcher().readings[m[2]]
-    })
+    return any(
+        m[2] in layout.title
+        for m in _matcher().finditer(layout.title)
+        if name in {d.province for d in _matcher().readings[m[2]]}
+    )
 
 
 def _restrict(mention: _Mention, province: str) -> _Mention:
@@ -645,9 +666,12 @@ def _year_candidates(layout: _Layout) -> list[_YearCandidate]:
     """Bare years (2023年) and plan periods (2018—2025), weighted by where they stand."""
     text, found = layout.text, _statistic_years(layout)
     span = layout.title_span
+    periods = [m.span() for m in PLAN_PERIOD_RE.finditer(text)]
     for m in YEAR_RE.finditer(text):
         if TARGET_BEFORE_RE.search(text[max(0, m.start() - 4) : m.start()]):
             continue  # 到2025年 is a deadline, not the document's year
+        if any(a <= m.start() < b for a, b in periods):
+            continue  # the end of （2022—2030年） is the plan's horizon, not its year
         in_title = span is not None and span[0] <= m.start() < span[1]
         kind = "title" if in_title else "head_year" if m.start() < layout.head_end else "body"
         found.append(_YearCandidate(int(m.group(1)), kind, _snippet(text, *m.span()), None))
@@ -658,9 +682,13 @@ def _year_candidates(layout: _Layout) -> list[_YearCandidate]:
         year = int(m.group(1)) + (1 if m.group("what") == "决算" else 0)
         found.append(_YearCandidate(year, "heading", _snippet(text, *m.span()), None))
     for m in PAST_YEAR_RE.finditer(text):
-        found.append(_YearCandidate(int(m.group(1)) + 1, "heading", _snippet(text, *m.span()), None))
+        found.append(
+            _YearCandidate(int(m.group(1)) + 1, "heading", _snippet(text, *m.span()), None)
+        )
     for said in this_year_mentions(text):
-        found.append(_YearCandidate(said.year, "this_year", _snippet(text, said.start, said.end), None))
+        found.append(
+            _YearCandidate(said.year, "this_year", _snippet(text, said.start, said.end), None)
+        )
     for session in session_years(text[: layout.head_end + 600]):
         snippet = _snippet(text, session.start, session.end)
         found.append(_YearCandidate(session.year, "session", snippet, None))
@@ -826,7 +854,26 @@ def detect_metadata(
     }
     if found["source_site"].value is None and raw_text:
         found["source_site"] = _detect_source_site(_layout(_normalise(raw_text)))
-    return {field: found[field] for field in META_FIELDS}
+    found.update(_detect_history(layout))
+    return {field: found[field] for field in (*META_FIELDS, *EXTRA_FIELDS)}
+
+
+def _detect_history(layout: _Layout) -> dict[str, Detection]:
+    """A regulation's first adoption year (the stored `year` is its last amendment) and a
+    plan's period (`（2022—2030年）`: start 2022, end 2030; its `year` is the issue year)."""
+    found = {field: _unknown(field) for field in EXTRA_FIELDS}
+    enacted = [c for c in _date_candidates(layout) if c.kind in ("enacted", "version")]
+    if enacted:
+        first = min(enacted, key=lambda c: c.date or "")
+        found["adopted_year"] = Detection("adopted_year", first.year, first.snippet, 0.8)
+    zone = layout.title or layout.text[layout.content_start : layout.head_end]
+    if m := PLAN_PERIOD_RE.search(zone):
+        first, last = int(m.group(1)), int(m.group(2))
+        if 0 < last - first <= 30:
+            snippet = m.group(0)
+            found["period_start"] = Detection("period_start", first, snippet, 0.8)
+            found["period_end"] = Detection("period_end", last, snippet, 0.8)
+    return found
 
 
 def detections_frame(detections: dict[str, Detection]) -> pd.DataFrame:

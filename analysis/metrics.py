@@ -127,5 +127,7 @@ def add_canonical_metrics(quantities: pd.DataFrame) -> pd.DataFrame:
     ]
     ids = [p[0] for p in pairs]
     words = [p[1] for p in pairs]
-    return quantities.assign(canonical_metric=pd.Series(ids, index=quantities.index, dtype=object),
-                             metric_words=pd.Series(words, index=quantities.index, dtype=object))
+    return quantities.assign(
+        canonical_metric=pd.Series(ids, index=quantities.index, dtype=object),
+        metric_words=pd.Series(words, index=quantities.index, dtype=object),
+    )

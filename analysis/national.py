@@ -53,14 +53,19 @@ _CC_RE: Final = re.compile(rf"第?{_N}届中央委员会(?:委托)?[，,]?向|�
 _TERM_RE: Final = re.compile(r"本届政府(?:从)?((?:19|20)\d{2})\s*年\s*\d{1,2}\s*月就职")
 # `今年是实施“十一五”规划的第一年` (2006), `今年是“十二五”收官之年` (2015),
 # `从今年开始，我国将实施…第十个五年计划` (2001), `今年是全面贯彻党的十八大精神的开局之年` (2013).
-_PLAN_NAME: Final = r"[“\"]?(?:十[一二三四五六七八九]?|[一二三四五六七八九])五[”\"]?|第[一二三四五六七八九十]+个五年计划"
+_PLAN_NAME: Final = (
+    r"[“\"]?(?:十[一二三四五六七八九]?|[一二三四五六七八九])五[”\"]?"
+    r"|第[一二三四五六七八九十]+个五年计划"
+)
 _FIRST: Final = r"第一年|头一年|开局之年|开局年|起步之年|开始|起"
 _LAST: Final = r"最后一年|收官之年|完成之年|决胜之年"
 _THIS_YEAR_PLAN_RE: Final = re.compile(
     rf"(?:今年|(?:19|20)\d{{2}}年)(?:是|开始|起)[^。；]{{0,24}}?(?P<plan>{_PLAN_NAME})(?:规划|计划)?[^。；，]{{0,6}}?"
     rf"(?:(?P<first>{_FIRST})|(?P<last>{_LAST}))"
 )
-_FROM_THIS_YEAR_RE: Final = re.compile(rf"从今年(?:开始|起)[^。；]{{0,30}}?(?<!世纪)(?P<plan>{_PLAN_NAME})")
+_FROM_THIS_YEAR_RE: Final = re.compile(
+    rf"从今年(?:开始|起)[^。；]{{0,30}}?(?<!世纪)(?P<plan>{_PLAN_NAME})"
+)
 _AFTER_CONGRESS_RE: Final = re.compile(
     r"今年是[^。；]{0,16}?党的(?P<n>[一二三四五六七八九十]+)大精神的(?:开局之年|第一年|头一年)"
 )
@@ -93,7 +98,9 @@ def calendar(path: str | None = None) -> Calendar:
     return Calendar(npc, cpc, int(data["term"]["years"]), plans)
 
 
-PLAN_NAME_RE: Final = re.compile(r"(十[一二三四五六七八九]?|[一二三四五六七八九])五(?=[”\"」]|规划|计划|时期|期间|期末|末|$)")
+PLAN_NAME_RE: Final = re.compile(
+    r"(十[一二三四五六七八九]?|[一二三四五六七八九])五(?=[”\"」]|规划|计划|时期|期间|期末|末|$)"
+)
 
 
 def plan_period(name: str) -> tuple[int, int] | None:
@@ -164,7 +171,9 @@ def this_year_mentions(text: str) -> Iterator[SessionYear]:
 # A text that speaks for the whole country (`我国`, `全国各族人民`) and never as a place
 # (`我省`, `全市`) is national even when its first lines name no issuer.
 NATIONAL_VOICE_RE: Final = re.compile(r"我国|全国各族人民|我们的国家|中央人民政府")
-LOCAL_VOICE_RE: Final = re.compile(r"我省|全省|本省|我市|全市|本市|我区|全区|我县|全县|自治区人民政府")
+LOCAL_VOICE_RE: Final = re.compile(
+    r"我省|全省|本省|我市|全市|本市|我区|全区|我县|全县|自治区人民政府"
+)
 NATIONAL_VOICE_MIN: Final = 10
 LOCAL_VOICE_SHARE: Final = 0.1
 

@@ -70,11 +70,12 @@ MAGNITUDE_PATTERN: Final = "|".join(sorted(MAGNITUDES, key=len, reverse=True))
 ARABIC_PATTERN: Final = r"\d+(?:,\d{3})*(?:\.\d+)?"
 # A Chinese numeral must contain a digit character or start with 十 (`十五`), so a bare
 # magnitude (`百万`, `千亿`) is left to the scale-slogan rule.
-_CN_GROUP: Final = r"(?:[零〇一二两三四五六七八九][零〇一二两三四五六七八九十百千]*|十[零〇一二两三四五六七八九十百千]*)"
-# Groups joined by an inner 亿/万 (`二亿四千`, `一万三千五百`), then optional 点 decimals.
-CHINESE_PATTERN: Final = (
-    rf"(?:{_CN_GROUP}(?:[亿万]{_CN_GROUP})*(?:点[零〇一二三四五六七八九]+)?)"
+_CN_GROUP: Final = (
+    r"(?:[零〇一二两三四五六七八九][零〇一二两三四五六七八九十百千]*"
+    r"|十[零〇一二两三四五六七八九十百千]*)"
 )
+# Groups joined by an inner 亿/万 (`二亿四千`, `一万三千五百`), then optional 点 decimals.
+CHINESE_PATTERN: Final = rf"(?:{_CN_GROUP}(?:[亿万]{_CN_GROUP})*(?:点[零〇一二三四五六七八九]+)?)"
 _ARABIC_RE: Final = re.compile(ARABIC_PATTERN)
 _CHINESE_RE: Final = re.compile(CHINESE_PATTERN)
 
@@ -177,7 +178,9 @@ def is_chinese_numeral(text: str) -> bool:
 # not enough (a table row `1 2 3` is not the style), a handful is.
 _SPACED_RUN_RE: Final = re.compile(r"[0-9０-９](?: [0-9０-９．.]){2,}")
 SPACED_STYLE_MIN_RUNS: Final = 5
-_SPACED_GAP_RE: Final = re.compile(r"(?<=[0-9０-９．.]) (?=[0-9０-９．.％%‰])|(?<=[0-9０-９]) (?=[\u4e00-\u9fff])")
+_SPACED_GAP_RE: Final = re.compile(
+    r"(?<=[0-9０-９．.]) (?=[0-9０-９．.％%‰])|(?<=[0-9０-９]) (?=[\u4e00-\u9fff])"
+)
 _THOUSANDS_RE: Final = re.compile(r"(?<=[0-9０-９])，(?=[0-9０-９]{3}(?![0-9０-９]))")
 _MIDDLE_DOT_RE: Final = re.compile(
     r"(?<=[0-9０-９])[·・•](?=[0-9０-９]+\s?(?:[%％‰倍]|[万亿千百]|元|吨|个百分点))"
@@ -216,8 +219,12 @@ def numeral_repairs(text: str) -> list[Repair]:
     """
     found: list[Repair] = []
     if is_spaced_style(text):
-        found += [Repair(m.start(), m.end(), "", "spaced_digits") for m in _SPACED_GAP_RE.finditer(text)]
-    found += [Repair(m.start(), m.end(), ",", "thousands_comma") for m in _THOUSANDS_RE.finditer(text)]
+        found += [
+            Repair(m.start(), m.end(), "", "spaced_digits") for m in _SPACED_GAP_RE.finditer(text)
+        ]
+    found += [
+        Repair(m.start(), m.end(), ",", "thousands_comma") for m in _THOUSANDS_RE.finditer(text)
+    ]
     found += [Repair(m.start(), m.end(), ".", "middle_dot") for m in _MIDDLE_DOT_RE.finditer(text)]
     taken = {r.start for r in found}
     found += [

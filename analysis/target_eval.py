@@ -63,7 +63,9 @@ class Report:
 
     quantities: Score = field(default_factory=Score)
     targets: Score = field(default_factory=Score)
-    kinds: dict[str, Score] = field(default_factory=lambda: defaultdict(Score, {k: Score() for k in KINDS}))
+    kinds: dict[str, Score] = field(
+        default_factory=lambda: defaultdict(Score, {k: Score() for k in KINDS})
+    )
     kind_micro: Score = field(default_factory=Score)
     fields: dict[str, list[bool]] = field(default_factory=dict)
     error_rows: list[dict[str, Any]] = field(default_factory=list)

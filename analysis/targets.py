@@ -18,6 +18,7 @@ from typing import Any, Final, Literal
 
 import pandas as pd
 
+from analysis.metrics import add_canonical_metrics
 from analysis.numbers import (
     ARABIC_PATTERN,
     CHINESE_PATTERN,
@@ -28,7 +29,6 @@ from analysis.numbers import (
     parse_number,
     to_halfwidth,
 )
-from analysis.metrics import add_canonical_metrics
 from analysis.redaction import PLACEHOLDER_RE, placeholder_spans, touches_placeholder
 from analysis.types import Span
 
@@ -169,13 +169,17 @@ def _quantity_regex(
         rf"(?P<r2>{num})(?P<rm2>{mag})?{gap}(?P<ru2>{unit})(?P<rs>{suf})?"
     )
     single = (
-        rf"(?P<n>{num})(?P<x1>多|余)?{gap}(?P<m>{mag})?(?P<x2>多|余)?{gap}(?P<u>{unit})(?P<s>{suf})?"
+        rf"(?P<n>{num})(?P<x1>多|余)?{gap}(?P<m>{mag})?(?P<x2>多|余)?{gap}"
+        rf"(?P<u>{unit})(?P<s>{suf})?"
     )
     percent = (
         rf"百分之(?P<p>{num})(?:[到至—–-]{{1,2}}(?:百分之)?(?P<p2>{num})(?!{unit}))?(?P<ps>{suf})?"
     )
     doubling = r"翻(?P<fan>[一两二三四五])番"
-    implied = rf"(?P<i>{ARABIC_PATTERN}|{CHINESE_PATTERN})(?P<ix>多|余)?(?P<im>万|亿)(?P<is>多|余)?(?=[\u4e00-\u9fff]{{0,4}}?(?:{people}))"
+    implied = (
+        rf"(?P<i>{ARABIC_PATTERN}|{CHINESE_PATTERN})(?P<ix>多|余)?(?P<im>万|亿)(?P<is>多|余)?"
+        rf"(?=[\u4e00-\u9fff]{{0,4}}?(?:{people}))"
+    )
     bare = rf"(?P<b>{ARABIC_PATTERN})(?P<bm>{mag})(?=、|和)"
     scale = rf"(?P<sc>{_SCALE_WORDS})(?P<su>辆|台|元)?(?P<sj>级)?"
     alternatives = "|".join((between, range_, single, percent, doubling, implied, bare, scale))
@@ -548,7 +552,21 @@ def _prefix_comparator(norm: str, lo: int, pos: int, rules: Rules) -> str | None
 
 
 _WORDS_NOT_COMPARATORS: Final = frozenset(
-    {"条约", "节约", "合约", "契约", "签约", "预约", "制约", "公约", "相约", "最近", "附近", "靠近", "赶超"}
+    {
+        "条约",
+        "节约",
+        "合约",
+        "契约",
+        "签约",
+        "预约",
+        "制约",
+        "公约",
+        "相约",
+        "最近",
+        "附近",
+        "靠近",
+        "赶超",
+    }
 )
 
 
@@ -628,9 +646,9 @@ def _from_match(m: re.Match[str], rules: Rules) -> _Quantity | None:
         value = _scaled(g["n"], g["m"])
         if value is None:
             return None
-        if is_chinese_numeral(g["n"]) and not g["m"] and g["u"] in rules.rhetoric_units:
-            if value < _MIN_CHINESE_VALUE:
-                return None
+        rhetoric = is_chinese_numeral(g["n"]) and not g["m"] and g["u"] in rules.rhetoric_units
+        if rhetoric and value < _MIN_CHINESE_VALUE:
+            return None
         comp = _comparator_suffix(g["s"], g["x1"] or g["x2"], rules)
         return _Quantity(m.start(), m.end(), value, nan, g["u"], comp, False)
     if g["p"] is not None:
@@ -946,7 +964,7 @@ _NOT_AFTER_NUMERAL: Final = r"(?<![\d一二两三四五六七八九十几])"  # 
 
 def _compared_before(chunk: str, pos: int, rules: Rules) -> bool:
     """`比“六五”期间增长`: a period named as the base of a comparison is no deadline."""
-    before = chunk[max(0, pos - 2) : pos].rstrip("“\"")
+    before = chunk[max(0, pos - 2) : pos].rstrip('“"')
     return any(before.endswith(w) for w in rules.year_baseline_before)
 
 
@@ -973,7 +991,9 @@ def _year_mentions(
             found += [(lo + m.start(), year) for m in re.finditer(re.escape(name), chunk)]
     if doc_year:
         for name, offset in rules.relative_horizons.items():
-            found += [(lo + m.start(), doc_year + offset) for m in re.finditer(re.escape(name), chunk)]
+            found += [
+                (lo + m.start(), doc_year + offset) for m in re.finditer(re.escape(name), chunk)
+            ]
         relative: list[tuple[tuple[str, ...], int]] = [
             (rules.this_year, doc_year),
             (rules.next_year, doc_year + 1),

@@ -159,7 +159,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  {field:<9} {share:6.1%} ({hits}/{len(outcomes)})")
         misses = [(o, f) for o in outcomes for f in FIELDS if not o.hit(f)]
         for outcome, field in misses[: args.misses]:
-            print(f"  miss {field}: {outcome.file}: {outcome.found[field]!r} != {outcome.gold[field]!r}")
+            found, gold = outcome.found[field], outcome.gold[field]
+            print(f"  miss {field}: {outcome.file}: {found!r} != {gold!r}")
         if not misses:
             print("  no misses")
     return 0

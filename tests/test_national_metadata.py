@@ -36,4 +36,6 @@ def test_national_reports_are_national_and_dated_by_their_session() -> None:
     provinces = {d["province"].value for _, d in found}
     assert provinces == {"全国"}, provinces
     right = sum(d["year"].value == year for year, d in found)
-    assert right / len(found) >= 0.98, [(y, d["year"].value) for y, d in found if d["year"].value != y]
+    assert right / len(found) >= 0.98, [
+        (y, d["year"].value) for y, d in found if d["year"].value != y
+    ]
