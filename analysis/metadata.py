@@ -855,7 +855,20 @@ def detect_metadata(
     if found["source_site"].value is None and raw_text:
         found["source_site"] = _detect_source_site(_layout(_normalise(raw_text)))
     found.update(_detect_history(layout))
+    if found["title"].value is None:
+        found["title"] = _implied_title(found)
     return {field: found[field] for field in (*META_FIELDS, *EXTRA_FIELDS)}
+
+
+def _implied_title(found: dict[str, Detection]) -> Detection:
+    """A work report with no title line (`各位代表：` opens it) is named by its issuer and
+    year (`1998年国务院政府工作报告`), marked as inferred with a low confidence."""
+    if found["doc_type"].value != "work_report" or found["year"].value is None:
+        return _unknown("title")
+    region = found["province"].value
+    issuer = "国务院" if region == NATIONAL_REGION else (found["city"].value or region or "")
+    title = f"{found['year'].value}年{issuer}政府工作报告"
+    return Detection("title", title, "无标题行：由发文机关、年份和类型推断", 0.3)
 
 
 def _detect_history(layout: _Layout) -> dict[str, Detection]:

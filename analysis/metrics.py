@@ -10,6 +10,7 @@ synonym that decided is kept in `metric_words`, so every mapping explains itself
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
@@ -106,25 +107,56 @@ def canonical_metric(metric: str, left: str, unit: str, kind: str = "") -> tuple
     return "", ""
 
 
+_CLAUSE_BREAK: Final = re.compile(r"[，,；;：:。（）()]")
+# A subject made only of growth words and comparisons names nothing of its own
+# (`平均每年增长`, `比上年增长`, `按可比价格计算`): it continues the previous quantity's metric.
+_NO_NOUN: Final = re.compile(
+    r"^(?:其中|即|按可比价格计算|扣除价格因素|实际|平均每年|每年|年均|五年|比[^，,]{0,10}?|较[^，,]{0,8}?"
+    r"|增长|下降|提高|增加|减少|递增|达到|为|了|分别|保持在|以上|左右|的)*$"
+)
+
+
 def _left_of(sentence: object, raw: object) -> str:
+    """The words left of the number inside its own clause."""
     if not isinstance(sentence, str) or not isinstance(raw, str):
         return ""
     at = sentence.find(raw)
-    return sentence[max(0, at - LEFT_CONTEXT) : at] if at > 0 else ""
+    if at <= 0:
+        return ""
+    left = sentence[max(0, at - LEFT_CONTEXT) : at]
+    return _CLAUSE_BREAK.split(left)[-1]
+
+
+def _continued(previous: str, metric: str, unit: str, kind: str) -> tuple[str, str]:
+    """The previous quantity's metric, when this one's subject names nothing itself
+    (`国内生产总值达到74772亿元，…平均每年增长11%`) and the unit fits it."""
+    entry = next((m for m in load_catalogue() if m.id == previous), None)
+    if entry is None or not _NO_NOUN.match(metric) or not _fits(_growth_twin(entry), unit, kind):
+        return "", ""
+    twin = _growth_twin(entry)
+    return twin.id, f"承前:{entry.synonyms[-1]}"
+
+
+def _growth_twin(entry: CatalogueMetric) -> CatalogueMetric:
+    """`gdp_level` continued by a rate is `gdp_growth` (same words, a % unit)."""
+    if entry.id.endswith("_level"):
+        twin = entry.id.removesuffix("_level") + "_growth"
+        return next((m for m in load_catalogue() if m.id == twin), entry)
+    return entry
 
 
 def add_canonical_metrics(quantities: pd.DataFrame) -> pd.DataFrame:
     """The quantities with `canonical_metric` and `metric_words` columns (strings, "" when
     no catalogue entry fits)."""
-    pairs = [
-        canonical_metric(
-            str(row.metric or ""),
-            _left_of(row.sentence, row.raw),
-            str(row.unit or ""),
-            str(row.kind or ""),
-        )
-        for row in quantities.itertuples(index=False)
-    ]
+    pairs: list[tuple[str, str]] = []
+    previous: tuple[object, str] = (None, "")
+    for row in quantities.itertuples(index=False):
+        metric, unit, kind = str(row.metric or ""), str(row.unit or ""), str(row.kind or "")
+        found = canonical_metric(metric, _left_of(row.sentence, row.raw), unit, kind)
+        if not found[0] and previous[0] == row.sentence and previous[1]:
+            found = _continued(previous[1], metric, unit, kind)
+        pairs.append(found)
+        previous = (row.sentence, found[0])
     ids = [p[0] for p in pairs]
     words = [p[1] for p in pairs]
     return quantities.assign(

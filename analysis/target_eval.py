@@ -68,6 +68,7 @@ class Report:
     )
     kind_micro: Score = field(default_factory=Score)
     fields: dict[str, list[bool]] = field(default_factory=dict)
+    canonical: list[tuple[str, str]] = field(default_factory=list)  # (gold, found) misses
     error_rows: list[dict[str, Any]] = field(default_factory=list)
 
     @property
@@ -196,6 +197,9 @@ def _field_checks(g: pd.Series, rec: pd.Series) -> dict[str, bool]:
         want = int(g.deadline) if str(g.deadline).strip() else None
         got = None if pd.isna(rec.deadline) else int(rec.deadline)
         checks["deadline"] = want == got
+    if "canonical_metric" in g.index:
+        got = rec.get("canonical_metric", "")
+        checks["canonical_metric"] = (got if isinstance(got, str) else "") == g.canonical_metric
     high = str(g.get("value_high", "") or "").strip()
     if high:
         checks["value_high"] = not pd.isna(rec.value_high) and _same_value(rec.value_high, high)
@@ -207,6 +211,8 @@ def _check_fields(g: pd.Series, rec: pd.Series, report: Report, file: str) -> No
         report.fields.setdefault(name, []).append(ok)
         if not ok:
             wanted = g.metric_contains if name == "metric" else g.get(name)
+            if name == "canonical_metric":
+                report.canonical.append((str(g.canonical_metric), str(rec.get(name) or "")))
             report.error(name, file, rec.raw, rec.kind, str(wanted), repr(rec.get(name)))
 
 
@@ -275,6 +281,26 @@ def summary(report: Report) -> pd.DataFrame:
             for name, s in groups.items()
         ]
     )
+
+
+def canonical_scores(report: Report, gold: pd.DataFrame) -> dict[str, float]:
+    """Precision and recall of canonical-metric mapping on matched rows with a gold label.
+
+    Uses the per-row agreement (`fields["canonical_metric"]`) and the disagreements kept in
+    `report.canonical`; rows labelled "" count as negatives."""
+    oks = report.fields.get("canonical_metric", [])
+    if not oks or "canonical_metric" not in gold:
+        return {}
+    misses = report.canonical
+    labelled = int((gold.canonical_metric != "").sum())
+    wrong_found = sum(1 for _, found in misses if found)
+    missed_gold = sum(1 for g, _ in misses if g)
+    right_found = labelled - missed_gold
+    return {
+        "accuracy": sum(oks) / len(oks),
+        "precision": right_found / max(right_found + wrong_found, 1),
+        "recall": right_found / max(labelled, 1),
+    }
 
 
 def field_accuracy(report: Report) -> dict[str, float]:

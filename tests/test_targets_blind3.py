@@ -59,7 +59,7 @@ def test_blind3_floors() -> None:
 
 def test_blind3_labels_are_well_formed() -> None:
     gold = EVAL.load_gold(BLIND3_PATH)
-    assert list(gold.columns) == [*EVAL.load_gold().columns, "value_high"]
+    assert list(gold.columns) == [*EVAL.load_gold().columns, "value_high", "canonical_metric"]
     assert set(gold.kind) <= {"target", "achievement", "instrument", "forecast", "penalty", "other"}
     assert gold.value.astype(float).notna().all()
     targets = gold[gold.kind == "target"]
