@@ -1071,8 +1071,29 @@ def _strip_subject(subject: str, rules: Rules) -> str:
     return subject
 
 
+# Words that date or compare but name nothing (`比1980年`, `2024年底`, `本世纪末`), and
+# quotes, so a metric reads as a noun phrase.
+_METRIC_NOISE_RE: Final = re.compile(
+    r"(?:比|较|与|同)(?:\d{4}年(?:底|末)?|上年|去年|同期|五年前)(?:相比)?$"
+    r"|\d{4}年(?:底|末)?(?:的)?|本世纪末|本世纪中叶|今后五年|五年内|[“”\"「」]"
+)
+
+
+_BARE_METRIC_RE: Final = re.compile(
+    r"(?:即|都|均|并)?(?:(?:比|较|同)[^，,]{0,10}?)?(?:平均每年|每年|年均)?"
+    r"(?:增长|下降|提高|增加|减少|降低|提出|达到|实现|完成|新增|递增)?"
+)
+
+
+def _tidy(subject: str) -> str:
+    """The subject without dating/comparing words and stray particles at its ends."""
+    tidy = _METRIC_NOISE_RE.sub("", subject).strip("了的是将要和及与从由、，, ")
+    return tidy or subject
+
+
 def _shorten(subject: str, rules: Rules) -> str:
     """Keep the tail of an over-long subject, cut at a natural break."""
+    subject = _tidy(subject)
     limit = rules.metric_max_chars
     if len(subject) <= limit:
         return subject
@@ -1176,7 +1197,11 @@ def _metric_for(norm: str, q: _Quantity, lo: int, previous: str, rules: Rules) -
         following = ""
     if not subject or subject in rules.trivial:
         return following or previous or subject
-    return _shorten(subject, rules)
+    shortened = _shorten(subject, rules)
+    if previous and _BARE_METRIC_RE.fullmatch(shortened):
+        # `比上年增长`, `提出`: no noun of its own; it continues the previous subject
+        return _shorten(previous + shortened, rules)
+    return shortened
 
 
 # `即比1952年增长`, `比上年增长`, `比“六五”期间增长`: a comparison names no subject.
