@@ -543,8 +543,11 @@ def _prefix_comparator(norm: str, lo: int, pos: int, rules: Rules) -> str | None
         idx = window.rfind(word)
         if idx < 0 or len(window) - (idx + len(word)) > 2:
             continue
-        if len(word) == 1 and window[max(0, idx - 1) : idx + 1] in _WORDS_NOT_COMPARATORS:
-            continue  # 条约, 节约, 最近: the character belongs to another word
+        if len(word) == 1 and (
+            window[max(0, idx - 1) : idx + 1] in _WORDS_NOT_COMPARATORS
+            or window[idx : idx + 2] in _WORDS_NOT_COMPARATORS
+        ):
+            continue  # 条约, 节约, 最近, 超收: the character belongs to another word
         key = (idx + len(word), len(word), comp)
         if best is None or key[:2] > best[:2]:
             best = key
@@ -566,6 +569,9 @@ _WORDS_NOT_COMPARATORS: Final = frozenset(
         "附近",
         "靠近",
         "赶超",
+        "超收",
+        "超支",
+        "约束",
     }
 )
 
@@ -922,6 +928,10 @@ def _rule_of_law(
     """A fine is a penalty (`处一万元以上十万元以下罚款`), a time limit of an obligation
     (`应当在三十日内`, `不得超过八小时`) a rule: neither is a target nor a result."""
     clause = norm[clause_lo : _clause_end(norm, q.end)]
+    if q.unit in ("项", "个") and re.match(r"(?:主要)?(?:指标|具体指标)", norm[q.end : q.end + 4]):
+        return "other", "指标个数"  # `设置12项指标`: the outline of a plan, not a goal
+    if q.unit in ("天", "日") and re.search(r"距[^，。；]{0,20}还有$", norm[clause_lo : q.start]):
+        return "other", "倒计时"  # `距…还有95天`
     if q.unit in rules.money_units and (found := rules.penalty_re.search(clause)):
         q.metric = "罚款" if found.group(0) == "处罚" else found.group(0)
         return "penalty", found.group(0)

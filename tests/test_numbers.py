@@ -174,3 +174,19 @@ def test_a_fine_range_is_one_penalty() -> None:
         100_000.0,
         "range",
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "comparator"),
+    [
+        ("纲要设置了20项主要指标。", "other", "="),  # an outline's count of indicators
+        ("今年要确保完成任务，距冬奥会开幕还有95天。", "other", "="),  # a countdown
+        ("今年超收1000亿元。", "target", "="),  # 超收 is excess revenue, not "more than"
+        ("应当在三十日内备案。", "other", "<="),  # a time limit of an obligation
+    ],
+)
+def test_things_that_look_like_goals_but_are_not(text: str, kind: str, comparator: str) -> None:
+    from analysis.targets import extract_quantities
+
+    row = extract_quantities(text, doc_year=2021).iloc[0]
+    assert (row.kind, row.comparator) == (kind, comparator)
