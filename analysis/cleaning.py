@@ -36,6 +36,7 @@ from typing import Final
 
 import pandas as pd
 
+from analysis.numbers import REPAIR_REASONS, numeral_repairs
 from analysis.redaction import PLACEHOLDER_RE
 from analysis.types import CHANGE_COLUMNS, Change
 
@@ -459,6 +460,33 @@ def _fullwidth_edits(text: str) -> list[_Edit]:
     ]
 
 
+def _numeral_edits(text: str) -> list[_Edit]:
+    """Respell numbers digit patterns misread: spaced digits, full-width thousands commas,
+    middle-dot decimals, a space before 万/亿/％ (see analysis.numbers.numeral_repairs)."""
+    return [
+        _Edit(r.start, r.end, r.replacement, r.kind, REPAIR_REASONS[r.kind])
+        for r in numeral_repairs(text)
+    ]
+
+
+_MARKUP_COMMENT: Final = re.compile(r"<!--.*?-->", re.S)
+_MARKDOWN_HEADING: Final = re.compile(r"(?m)^#{1,6}[ \t]+(?=\S)")
+
+
+def _markup_edits(text: str) -> list[_Edit]:
+    """Markdown/HTML markup of converted sources: `# 标题` keeps its words without the `#`,
+    a comment (`<!-- INFO END -->`) goes, so neither is read as a word or a title."""
+    edits = [
+        _Edit(m.start(), m.end(), "", "markup", "HTML 注释（如 <!-- INFO END -->）不是正文。")
+        for m in _MARKUP_COMMENT.finditer(text)
+    ]
+    edits += [
+        _Edit(m.start(), m.end(), "", "markup", "Markdown 标题符号 #，保留标题文字。")
+        for m in _MARKDOWN_HEADING.finditer(text)
+    ]
+    return edits
+
+
 def _pdf_wrap_edits(text: str) -> list[_Edit]:
     """Spaces left by PDF line wraps: delete inside words, break lines at paragraph ends.
 
@@ -713,8 +741,20 @@ def _stands_alone(lines: Sequence[_Line], index: int) -> bool:
 
 _MAX_PASSES: Final = 5
 # Steps that only change layout or width; a later removal may absorb them in the record.
-_COSMETIC_STEPS: Final = frozenset({"whitespace", "fullwidth", "pdf_wrap"})
+_COSMETIC_STEPS: Final = frozenset(
+    {
+        "whitespace",
+        "fullwidth",
+        "pdf_wrap",
+        "spaced_digits",
+        "thousands_comma",
+        "middle_dot",
+        "magnitude_gap",
+    }
+)
 _PIPELINE: Final[tuple[Callable[[str], list[_Edit]], ...]] = (
+    _markup_edits,
+    _numeral_edits,
     _fullwidth_edits,
     _pdf_wrap_edits,
     _whitespace_edits,

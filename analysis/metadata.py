@@ -24,7 +24,18 @@ from typing import Final
 import pandas as pd
 
 from analysis.gazetteer import division_table, is_municipality
+from analysis.national import (
+    NATIONAL_REGION,
+    national_issuer,
+    session_years,
+    speaks_nationally,
+    this_year_mentions,
+)
+from analysis.numbers import CN_YEAR_RE, apply_repairs, parse_number
 from analysis.types import META_FIELDS, Detection, DocType
+
+# Detected besides the correctable fields, shown with the evidence on the Document page.
+EXTRA_FIELDS: Final[tuple[str, ...]] = ("adopted_year", "period_start", "period_end")
 
 # ---------------------------------------------------------------------------------------
 # Rules as data
@@ -95,18 +106,48 @@ PLAN_PERIOD_RE: Final = re.compile(
     r"(?<!\d)((?:19|20)\d{2})\s*年?\s*[-—–~～至到]{1,2}\s*((?:19|20)\d{2})(?!\d)\s*年?"
 )
 # Work reports: "2018年工作回顾" is read in 2019; "2023年主要预期目标" is set in 2023.
-REVIEW_RE: Final = re.compile(r"((?:19|20)\d{2})年(?:工作|政府工作)?(?:回顾|总结)")
+REVIEW_RE: Final = re.compile(r"((?:19|20)\d{2})年(?:国内)?(?:工作|政府工作)?的?(?:回顾|总结)")
+# The plan part of a report: `二、2004年主要任务`, `三、2021年重点工作`, `1994年工作的基本方针`.
+# A national report reviews last year's statistics (`1992年国民生产总值接近24000亿元`) and
+# is read the year after; `1986年是开始执行…并取得显著成就的一年` says the same.
+STAT_YEAR_RE: Final = re.compile(
+    r"(?<![\d到至从自])((?:19|20)\d{2})年(?!\s*\d{1,2}\s*月)(?:底|末|全年)?(?:[^。；，,\d年]{0,14}?\d|是[^。；]{0,30}?(?:取得|完成)[^。；]{0,20}?的一年)"
+)
+# The budget or plan a report presents (`关于1980、1981年国民经济计划安排的报告`: 1980;
+# `关于1955年国家决算和1956年国家预算的报告`: the accounts of 1955 are closed in 1956).
+BUDGET_YEAR_RE: Final = re.compile(
+    r"关于((?:19|20)\d{2})(?:[、和]\d{4})?年(?:国民经济和社会发展|国民经济|国家)?(?P<what>计划|预算|决算)"
+)
+# Words that make a year's figure a plan, not a statistic (`1981年计划…`, `要达到`).
+PLAN_WORDS_RE: Final = re.compile(r"计划|要|将|力争|争取|目标|安排|预算|规划|应")
+# `刚刚过去的1992年`, `首先报告2001年的工作`: the year reviewed, the report is read after it.
+PAST_YEAR_RE: Final = re.compile(r"(?:刚刚过去的|首先报告)((?:19|20)\d{2})年")
+# Headings of a report's parts anywhere in it (`一、2009年工作回顾`, `二、2004年主要任务`).
+HEADING_YEAR_RE: Final = re.compile(
+    r"(?m)^(?:[一二三四五六七八九十]+[、.]\s*)?((?:19|20)\d{2})年(?:国内)?(?:工作|政府工作)?的?"
+    r"(?:(?P<review>回顾|总结)|主要任务|重点工作|工作任务|工作的基本方针|工作安排|工作的总体要求|"
+    r"工作总体部署|总体部署)"
+)
+PLAN_YEAR_RE: Final = re.compile(
+    r"((?:19|20)\d{2})年(?:的)?(?:主要任务|重点工作|工作任务|工作的基本方针|工作安排|工作的总体要求)"
+)
 TARGET_YEAR_RE: Final = re.compile(
     r"((?:19|20)\d{2})年(?:经济社会发展|发展)?的?(?:主要)?(?:预期目标|目标任务|总体要求)"
 )
 # Regulations: the latest 通过/修正/修订 date in the header is the version in force.
-ENACTED_AFTER_RE: Final = re.compile(r"(?:通过|修正|修订|批准|公布|发布施行)")
+ENACTED_AFTER_RE: Final = re.compile(r"(?:通过|修正|修订|修改|批准|公布|发布施行)")
+# A regulation's history: the lines above `<!-- INFO END -->` or in its first lines.
+HISTORY_CHARS: Final = 1500
 TARGET_BEFORE_RE: Final = re.compile(r"(?:到|至|力争|预计|目标|展望)\s*$")
 SESSION_NEAR_RE: Final = re.compile(r"人民代表大会|代表大会|全会|会议上|大会上")
 PUBLISHED_BEFORE_RE: Final = re.compile(r"(?:发表|发布|更新|时间|日期)\s*[::]?\s*$")
 W_YEAR: Final[dict[str, float]] = {
+    "session": 14.0,  # the NPC session / CPC congress the text is read to
     "version": 10.0,  # latest 通过/修正 date of a regulation
     "meeting": 10.0,  # 2025年1月14日在…人民代表大会…上: the session year is the report year
+    "heading": 9.0,  # 一、2009年工作回顾 (read in 2010) or 二、2004年主要任务 (2004)
+    "this_year": 8.0,  # 今年是“十二五”收官之年 (2015)
+    "statistic": 3.0,  # national report: 1992年国民生产总值… is reviewed in 1993
     "published": 8.0,
     "title": 7.0,
     "head_date": 5.0,
@@ -118,7 +159,13 @@ W_YEAR: Final[dict[str, float]] = {
     "body": 0.3,
 }
 # Years that merely recur (a work report reviews last year a lot) add up to a cap only.
-YEAR_CAPS: Final[dict[str, float]] = {"body": 3.0, "head_year": 4.0, "enacted": 1.0}
+YEAR_CAPS: Final[dict[str, float]] = {
+    "body": 3.0,
+    "head_year": 4.0,
+    "enacted": 1.0,
+    "statistic": 6.0,
+    "plan_start": 3.0,
+}
 DATE_FROM_PARTS_MIN_CONFIDENCE: Final = 0.7
 
 # Document type cues: (pattern, weight in title, weight in head, weight in body).
@@ -180,10 +227,27 @@ class _Layout:
 def _normalise(text: str, *, join_cjk: bool = True) -> str:
     """NFKC (full-width digits/colons), PDF wrap spaces removed, blank lines dropped."""
     text = unicodedata.normalize("NFKC", text).replace("\r", "\n")
+    text = _years_as_digits(apply_repairs(text))
     if join_cjk:
         text = _INTRA_CJK_SPACE_RE.sub("", text)
     lines = (line.strip() for line in text.split("\n"))
     return "\n".join(line for line in lines if line)
+
+
+_CN_FULL_DATE_AHEAD: Final = re.compile(r"\s?年[一二三四五六七八九十]{1,3}月")
+
+
+def _years_as_digits(text: str) -> str:
+    """`一九八五年` as `1985年` so every year rule reads it; a full Chinese date
+    (`二〇二五年一月十日`) is left to CN_DATE_RE."""
+    return CN_YEAR_RE.sub(
+        lambda m: (
+            m.group()
+            if _CN_FULL_DATE_AHEAD.match(text, m.end())
+            else str(int(parse_number(m.group()) or 0))
+        ),
+        text,
+    )
 
 
 def _is_chrome(line: str) -> bool:
@@ -205,8 +269,18 @@ def _layout(text: str) -> _Layout:
     return _Layout(text, title, span, start + HEAD_CHARS, start)
 
 
+# Lines that open a speech or a section, never a title (`同志们！`, `各位代表：`, `一、去年`).
+NOT_A_TITLE_RE: Final = re.compile(
+    r"^(?:同志们|各位代表|各位委员|女士们|先生们|朋友们)[，,！!：:。]?$"
+    r"|^(?:[一二三四五六七八九十]+[、.]|[（(][一二三四五六七八九十]+[）)]|第[一二三四五六七八九十]+[章节条])"
+    r"|[！!：:]$"
+)
+
+
 def _looks_like_title(line: str) -> bool:
     if SUBTITLE_RE.match(line) or len(line) > TITLE_MAX_CHARS:
+        return False
+    if NOT_A_TITLE_RE.search(line):
         return False
     return not line.endswith(("。", ";", ",", ":")) and "。" not in line[:-1]
 
@@ -422,8 +496,25 @@ def _detect_region(layout: _Layout, filename: str | None) -> dict[str, Detection
         parents={"province": 1.0, "city": CITY_TO_PROVINCE, "district": DISTRICT_TO_PARENT},
     )
     province, strong = _pick(province_scores, "province")
-    national = NATIONAL_RE.search(layout.text[: layout.head_end]) is not None
-    if province.value is None or (national and not strong):
+    head = layout.text[: layout.head_end]
+    issuer = national_issuer(head)
+    if not _titled(layout, province):
+        national = None
+        if issuer is not None:
+            snippet = _snippet(layout.text, *issuer.span())
+            national = Detection("province", NATIONAL_REGION, snippet, 0.9)
+        elif speaks_nationally(layout.text):
+            national = Detection(
+                "province", NATIONAL_REGION, "“我国”“全国各族人民”，无“我省/我市”", 0.6
+            )
+        if national is not None:
+            # A national issuer or voice: no province of the text is the document's own.
+            return {
+                "province": national,
+                "city": _unknown("city"),
+                "district": _unknown("district"),
+            }
+    if province.value is None or (NATIONAL_RE.search(head) and not strong):
         return {f: _unknown(f) for f in ("province", "city", "district")}
     inside = [m for m in mentions if any(d.province == province.value for d in m.readings)]
     inside = [_restrict(m, province.value) for m in inside]
@@ -431,6 +522,18 @@ def _detect_region(layout: _Layout, filename: str | None) -> dict[str, Detection
     city = _detect_city(inside, str(province.value), province, level)
     district = _detect_district(inside, city, level)
     return {"province": province, "city": city, "district": district}
+
+
+def _titled(layout: _Layout, province: Detection) -> bool:
+    """True when the title names the detected province (`湖北省…实施方案` citing 国务院)."""
+    if province.value is None or not layout.title:
+        return False
+    name = str(province.value)
+    return any(
+        m[2] in layout.title
+        for m in _matcher().finditer(layout.title)
+        if name in {d.province for d in _matcher().readings[m[2]]}
+    )
 
 
 def _restrict(mention: _Mention, province: str) -> _Mention:
@@ -512,8 +615,8 @@ def _iso(year: int, month: int, day: int) -> str | None:
 
 def _date_kind(layout: _Layout, start: int, end: int) -> str:
     """enacted, meeting (a session date), published (a dateline), head_date or body."""
-    rest_of_line = layout.text[end : end + 60].split("\n")[0]
-    if start < layout.head_end and ENACTED_AFTER_RE.search(rest_of_line):
+    rest_of_line = layout.text[end : end + 200].split("\n")[0]
+    if start < max(layout.head_end, HISTORY_CHARS) and ENACTED_AFTER_RE.search(rest_of_line):
         return "enacted"
     if SESSION_NEAR_RE.search(rest_of_line[:45]):
         return "meeting" if start < layout.head_end else "body"
@@ -546,17 +649,59 @@ def _mark_version(found: list[_YearCandidate]) -> list[_YearCandidate]:
     ]
 
 
+def _statistic_years(layout: _Layout) -> list[_YearCandidate]:
+    """For a national report only: last year's statistics, each saying `read the year after`."""
+    if national_issuer(layout.text[: layout.head_end]) is None:
+        return []
+    text = layout.text
+    found = [
+        _YearCandidate(
+            int(m.group(1)) + (0 if "预计" in m.group() else 1),
+            "statistic",
+            _snippet(text, *m.span()),
+            None,
+        )
+        for m in STAT_YEAR_RE.finditer(text)
+        if not TARGET_BEFORE_RE.search(text[max(0, m.start() - 4) : m.start()])
+        and not PLAN_WORDS_RE.search(m.group())
+    ]
+    # Only the latest year reviewed counts: a five-year review also quotes its first year.
+    latest = max((c.year for c in found), default=None)
+    return [c for c in found if c.year == latest]
+
+
 def _year_candidates(layout: _Layout) -> list[_YearCandidate]:
     """Bare years (2023年) and plan periods (2018—2025), weighted by where they stand."""
-    text, found = layout.text, []
+    text, found = layout.text, _statistic_years(layout)
     span = layout.title_span
+    periods = [m.span() for m in PLAN_PERIOD_RE.finditer(text)]
     for m in YEAR_RE.finditer(text):
         if TARGET_BEFORE_RE.search(text[max(0, m.start() - 4) : m.start()]):
             continue  # 到2025年 is a deadline, not the document's year
+        if any(a <= m.start() < b for a, b in periods):
+            continue  # the end of （2022—2030年） is the plan's horizon, not its year
         in_title = span is not None and span[0] <= m.start() < span[1]
         kind = "title" if in_title else "head_year" if m.start() < layout.head_end else "body"
         found.append(_YearCandidate(int(m.group(1)), kind, _snippet(text, *m.span()), None))
-    for rx, kind, shift in ((REVIEW_RE, "review", 1), (TARGET_YEAR_RE, "target_year", 0)):
+    for m in HEADING_YEAR_RE.finditer(text):
+        year = int(m.group(1)) + (1 if m.group("review") else 0)
+        found.append(_YearCandidate(year, "heading", _snippet(text, *m.span()), None))
+    for m in BUDGET_YEAR_RE.finditer(text[: layout.head_end + 600]):
+        year = int(m.group(1)) + (1 if m.group("what") == "决算" else 0)
+        found.append(_YearCandidate(year, "heading", _snippet(text, *m.span()), None))
+    for m in PAST_YEAR_RE.finditer(text):
+        found.append(
+            _YearCandidate(int(m.group(1)) + 1, "heading", _snippet(text, *m.span()), None)
+        )
+    for said in this_year_mentions(text):
+        found.append(
+            _YearCandidate(said.year, "this_year", _snippet(text, said.start, said.end), None)
+        )
+    for session in session_years(text[: layout.head_end + 600]):
+        snippet = _snippet(text, session.start, session.end)
+        found.append(_YearCandidate(session.year, "session", snippet, None))
+    year_rules = ((REVIEW_RE, "review", 1), (TARGET_YEAR_RE, "target_year", 0))
+    for rx, kind, shift in (*year_rules, (PLAN_YEAR_RE, "target_year", 0)):
         for m in rx.finditer(text[: layout.head_end + 3000]):
             year = int(m.group(1)) + shift
             found.append(_YearCandidate(year, kind, _snippet(text, *m.span()), None))
@@ -717,7 +862,39 @@ def detect_metadata(
     }
     if found["source_site"].value is None and raw_text:
         found["source_site"] = _detect_source_site(_layout(_normalise(raw_text)))
-    return {field: found[field] for field in META_FIELDS}
+    found.update(_detect_history(layout))
+    if found["title"].value is None:
+        found["title"] = _implied_title(found)
+    return {field: found[field] for field in (*META_FIELDS, *EXTRA_FIELDS)}
+
+
+def _implied_title(found: dict[str, Detection]) -> Detection:
+    """A work report with no title line (`各位代表：` opens it) is named by its issuer and
+    year (`1998年国务院政府工作报告`), marked as inferred with a low confidence."""
+    if found["doc_type"].value != "work_report" or found["year"].value is None:
+        return _unknown("title")
+    region = found["province"].value
+    issuer = "国务院" if region == NATIONAL_REGION else (found["city"].value or region or "")
+    title = f"{found['year'].value}年{issuer}政府工作报告"
+    return Detection("title", title, "无标题行：由发文机关、年份和类型推断", 0.3)
+
+
+def _detect_history(layout: _Layout) -> dict[str, Detection]:
+    """A regulation's first adoption year (the stored `year` is its last amendment) and a
+    plan's period (`（2022—2030年）`: start 2022, end 2030; its `year` is the issue year)."""
+    found = {field: _unknown(field) for field in EXTRA_FIELDS}
+    enacted = [c for c in _date_candidates(layout) if c.kind in ("enacted", "version")]
+    if enacted:
+        first = min(enacted, key=lambda c: c.date or "")
+        found["adopted_year"] = Detection("adopted_year", first.year, first.snippet, 0.8)
+    zone = layout.title or layout.text[layout.content_start : layout.head_end]
+    if m := PLAN_PERIOD_RE.search(zone):
+        first, last = int(m.group(1)), int(m.group(2))
+        if 0 < last - first <= 30:
+            snippet = m.group(0)
+            found["period_start"] = Detection("period_start", first, snippet, 0.8)
+            found["period_end"] = Detection("period_end", last, snippet, 0.8)
+    return found
 
 
 def detections_frame(detections: dict[str, Detection]) -> pd.DataFrame:

@@ -3,13 +3,21 @@
 Policy texts write the same quantity as `200万辆`, `２００万辆` or `二百万辆`, and the
 dashboard compares them, so every number is turned into one float in base units here.
 Length-preserving normalisation (`to_halfwidth`) keeps offsets valid for the extractor.
+
+Older texts write numbers in ways a plain digit pattern misreads: digits separated by
+spaces (`1 9 9 7 年`, `7 4 7 7 2 亿元`, the 1998 work report throughout), a full-width comma
+as thousands separator (`4，735万吨`), a middle dot as decimal point (`12·5％`), a space
+before the magnitude (`45.2 万亿元`) and Chinese numerals with inner 亿/万 groups
+(`二亿四千万`, `一万三千五百亿`). `numeral_repairs` finds these spellings so the cleaner can
+rewrite them (recording each repair) and the metadata detector can read years from them;
+`chinese_years` rewrites `一九八五年` as `1985年` for the same reason.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from typing import Final
+from typing import Final, NamedTuple
 
 # Full-width digits, signs and letters map 1:1 to ASCII, so offsets survive normalisation.
 _FULLWIDTH: Final = {
@@ -20,6 +28,7 @@ _FULLWIDTH: Final = {
     "．": ".",
     "－": "-",
     "～": "~",
+    "／": "/",
     "\u3000": " ",
     "\u2003": " ",
     "\xa0": " ",
@@ -62,10 +71,12 @@ MAGNITUDE_PATTERN: Final = "|".join(sorted(MAGNITUDES, key=len, reverse=True))
 ARABIC_PATTERN: Final = r"\d+(?:,\d{3})*(?:\.\d+)?"
 # A Chinese numeral must contain a digit character or start with 十 (`十五`), so a bare
 # magnitude (`百万`, `千亿`) is left to the scale-slogan rule.
-CHINESE_PATTERN: Final = (
-    r"(?:[零〇一二两三四五六七八九][零〇一二两三四五六七八九十百千]*(?:点[零〇一二三四五六七八九]+)?"
-    r"|十[零〇一二两三四五六七八九]?(?:点[零〇一二三四五六七八九]+)?)"
+_CN_GROUP: Final = (
+    r"(?:[零〇一二两三四五六七八九][零〇一二两三四五六七八九十百千]*"
+    r"|十[零〇一二两三四五六七八九十百千]*)"
 )
+# Groups joined by an inner 亿/万 (`二亿四千`, `一万三千五百`), then optional 点 decimals.
+CHINESE_PATTERN: Final = rf"(?:{_CN_GROUP}(?:[亿万]{_CN_GROUP})*(?:点[零〇一二三四五六七八九]+)?)"
 _ARABIC_RE: Final = re.compile(ARABIC_PATTERN)
 # No real numeral is longer; a longer run (4,300 digits before a unit) is not read at all,
 # which also keeps int() under Python's digit limit and the 万/亿 recursion shallow.
@@ -162,3 +173,90 @@ def magnitude_value(word: str | None) -> float:
 def is_chinese_numeral(text: str) -> bool:
     """True for a numeral written in Chinese characters (so rhetoric like `三个` can be vetted)."""
     return bool(text) and _CHINESE_RE.fullmatch(text) is not None
+
+
+# ---------------------------------------------------------------------------------------
+# Repairs of unusual spellings (shared by cleaning and metadata)
+# ---------------------------------------------------------------------------------------
+
+# A text "written spaced" puts a space after every digit (`1 9 9 7 年`); one such run is
+# not enough (a table row `1 2 3` is not the style), a handful is.
+_SPACED_RUN_RE: Final = re.compile(r"[0-9０-９](?: [0-9０-９．.]){2,}")
+SPACED_STYLE_MIN_RUNS: Final = 5
+_SPACED_GAP_RE: Final = re.compile(
+    r"(?<=[0-9０-９．.]) (?=[0-9０-９．.％%‰])|(?<=[0-9０-９]) (?=[\u4e00-\u9fff])"
+)
+_THOUSANDS_RE: Final = re.compile(r"(?<=[0-9０-９])，(?=[0-9０-９]{3}(?![0-9０-９]))")
+_MIDDLE_DOT_RE: Final = re.compile(
+    r"(?<=[0-9０-９])[·・•](?=[0-9０-９]+\s?(?:[%％‰倍]|[万亿千百]|元|吨|个百分点))"
+)
+_MAGNITUDE_GAP_RE: Final = re.compile(r"(?<=[0-9０-９]) (?=(?:万亿|亿|万)|[%％])")
+CN_YEAR_RE: Final = re.compile(r"[一二][九〇零○0０][〇零○0０一二三四五六七八九]{2}(?=\s?年)")
+
+
+class Repair(NamedTuple):
+    """One respelling: text[start:end] becomes `replacement`; `kind` names the rule."""
+
+    start: int
+    end: int
+    replacement: str
+    kind: str
+
+
+REPAIR_REASONS: Final[dict[str, str]] = {
+    "spaced_digits": "数字之间的空格（整篇逐字加空格的排版），删除后才能读出数字。",
+    "thousands_comma": "全角逗号用作千位分隔符（4，735万吨），改为半角逗号，免得读成两个数。",
+    "middle_dot": "间隔号用作小数点（12·5％），改为小数点。",
+    "magnitude_gap": "数字与“万/亿/％”之间多余的空格，删除后才能读出数量。",
+}
+
+
+def is_spaced_style(text: str) -> bool:
+    """True when the text puts spaces between digits throughout (`1 9 9 7 年`)."""
+    return len(_SPACED_RUN_RE.findall(text, 0, 200_000)) >= SPACED_STYLE_MIN_RUNS
+
+
+def numeral_repairs(text: str) -> list[Repair]:
+    """Where numbers are spelt in a way digit patterns misread, and how to respell them.
+
+    >>> [r.replacement for r in numeral_repairs("产量4，735万吨，增长12·5％，总量45.2 万亿元")]
+    [',', '.', '']
+    """
+    found: list[Repair] = []
+    if is_spaced_style(text):
+        found += [
+            Repair(m.start(), m.end(), "", "spaced_digits") for m in _SPACED_GAP_RE.finditer(text)
+        ]
+    found += [
+        Repair(m.start(), m.end(), ",", "thousands_comma") for m in _THOUSANDS_RE.finditer(text)
+    ]
+    found += [Repair(m.start(), m.end(), ".", "middle_dot") for m in _MIDDLE_DOT_RE.finditer(text)]
+    taken = {r.start for r in found}
+    found += [
+        Repair(m.start(), m.end(), "", "magnitude_gap")
+        for m in _MAGNITUDE_GAP_RE.finditer(text)
+        if m.start() not in taken
+    ]
+    return sorted(found)
+
+
+def apply_repairs(text: str, repairs: list[Repair] | None = None) -> str:
+    """The text with every repair applied."""
+    repairs = numeral_repairs(text) if repairs is None else repairs
+    pieces, pos = [], 0
+    for r in repairs:
+        pieces += [text[pos : r.start], r.replacement]
+        pos = r.end
+    return "".join(pieces) + text[pos:]
+
+
+def chinese_years(text: str) -> str:
+    """`一九八五年` as `1985年` (same length, so offsets survive).
+
+    >>> chinese_years("到一九八五年，二〇二〇年")
+    '到1985年，2020年'
+    """
+    return CN_YEAR_RE.sub(lambda m: str(_chinese_integer(m.group().translate(_ZEROS))), text)
+
+
+_ZEROS: Final = str.maketrans({"0": "〇", "０": "〇"})

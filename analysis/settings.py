@@ -42,6 +42,12 @@ SETTINGS: Final[tuple[Setting, ...]] = (
         "the Chromium that renders PNG/SVG chart downloads",
         "app",
     ),
+    Setting(
+        "POLICYLENS_METRIC_CATALOGUE",
+        "unset",
+        "a TOML file of further `[[metric]]` blocks added to the canonical metric catalogue",
+        "app",
+    ),
     Setting("PORT", "8501", "the dashboard's port for `bootstrap.sh run`", "scripts"),
     Setting("POLICYLENS_VENV", ".venv", "the virtual environment `bootstrap.sh` uses", "scripts"),
     Setting(

@@ -66,8 +66,11 @@ CREATE TABLE IF NOT EXISTS token_counts (doc_id VARCHAR, term VARCHAR, count INT
 CREATE TABLE IF NOT EXISTS quantities (
     doc_id VARCHAR, deadline INTEGER, horizon INTEGER, metric VARCHAR, family VARCHAR,
     value DOUBLE, value_high DOUBLE, unit VARCHAR, comparator VARCHAR, kind VARCHAR,
-    scale BOOLEAN, cue VARCHAR, raw VARCHAR, sentence VARCHAR, start INTEGER, "end" INTEGER
+    scale BOOLEAN, cue VARCHAR, raw VARCHAR, sentence VARCHAR, start INTEGER, "end" INTEGER,
+    canonical_metric VARCHAR, metric_words VARCHAR
 );
+ALTER TABLE quantities ADD COLUMN IF NOT EXISTS canonical_metric VARCHAR;
+ALTER TABLE quantities ADD COLUMN IF NOT EXISTS metric_words VARCHAR;
 CREATE TABLE IF NOT EXISTS user_words (word VARCHAR, kind VARCHAR, PRIMARY KEY (word, kind));
 -- Derived from token_counts for fast queries: integer keys, content terms only.
 CREATE TABLE IF NOT EXISTS terms (
@@ -587,7 +590,7 @@ DOCUMENT_INSERT: Final = (
 )
 QUANTITY_SELECT: Final = (
     "deadline, horizon, metric, family, value, value_high, unit, comparator, kind, scale, cue, "
-    'raw, sentence, start, "end"'
+    'raw, sentence, start, "end", canonical_metric, metric_words'
 )
 
 

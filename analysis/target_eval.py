@@ -12,6 +12,7 @@ tuning rules share one definition of "correct".
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Final
@@ -53,9 +54,12 @@ class Report:
 
     quantities: Score = field(default_factory=Score)
     targets: Score = field(default_factory=Score)
-    kinds: dict[str, Score] = field(default_factory=lambda: {k: Score() for k in KINDS})
+    kinds: dict[str, Score] = field(
+        default_factory=lambda: defaultdict(Score, {k: Score() for k in KINDS})
+    )
     kind_micro: Score = field(default_factory=Score)
     fields: dict[str, list[bool]] = field(default_factory=dict)
+    canonical: list[tuple[str, str]] = field(default_factory=list)  # (gold, found) misses
     error_rows: list[dict[str, Any]] = field(default_factory=list)
 
     @property
@@ -71,6 +75,11 @@ class Report:
 def norm(text: str) -> str:
     """Half-width digits and ASCII punctuation, so labels match either spelling."""
     return to_halfwidth(text).translate(_PUNCT)
+
+
+def _squeeze(text: str) -> str:
+    """`norm` without spaces: `7 4 7 7 2 亿元` and `74772亿元` are the same raw text."""
+    return re.sub(r"\s+", "", norm(text))
 
 
 def locate(text: str, span: str) -> tuple[int, int] | None:
@@ -89,11 +98,23 @@ def _same_value(a: float, b: str) -> bool:
 
 
 def _match(g: pd.Series, scope: pd.DataFrame, taken: set[int]) -> int | None:
-    want = norm(str(g.raw_contains))
+    want = _squeeze(str(g.raw_contains))
     for idx, rec in scope.iterrows():
-        if idx not in taken and want in norm(rec.raw) and _same_value(rec.value, g.value):
+        if idx not in taken and want in _squeeze(rec.raw) and _same_value(rec.value, g.value):
             return int(idx)
     return None
+
+
+def _value_read(g: pd.Series, scope: pd.DataFrame) -> bool | None:
+    """Whether a record whose raw text holds the labelled one has the labelled value.
+
+    None when no record holds the labelled text at all (a miss, counted by recall).
+    """
+    want = _squeeze(str(g.raw_contains))
+    values = [rec.value for _, rec in scope.iterrows() if want in _squeeze(rec.raw)]
+    if not values:
+        return None
+    return any(_same_value(v, g.value) for v in values)
 
 
 def _count_miss(g: pd.Series, report: Report) -> None:
@@ -138,6 +159,12 @@ def _field_checks(g: pd.Series, rec: pd.Series) -> dict[str, bool]:
         want = int(g.deadline) if str(g.deadline).strip() else None
         got = None if pd.isna(rec.deadline) else int(rec.deadline)
         checks["deadline"] = want == got
+    if "canonical_metric" in g.index:
+        got = rec.get("canonical_metric", "")
+        checks["canonical_metric"] = (got if isinstance(got, str) else "") == g.canonical_metric
+    high = str(g.get("value_high", "") or "").strip()
+    if high:
+        checks["value_high"] = not pd.isna(rec.value_high) and _same_value(rec.value_high, high)
     return checks
 
 
@@ -146,6 +173,8 @@ def _check_fields(g: pd.Series, rec: pd.Series, report: Report, file: str) -> No
         report.fields.setdefault(name, []).append(ok)
         if not ok:
             wanted = g.metric_contains if name == "metric" else g.get(name)
+            if name == "canonical_metric":
+                report.canonical.append((str(g.canonical_metric), str(rec.get(name) or "")))
             report.error(name, file, rec.raw, rec.kind, str(wanted), repr(rec.get(name)))
 
 
@@ -162,6 +191,9 @@ def _score_span(
     scope = found[(found.start >= where[0]) & (found.end <= where[1])]
     matched: set[int] = set()
     for _, g in group.iterrows():
+        read = _value_read(g, scope)
+        if read is not None:
+            report.fields.setdefault("value", []).append(read)
         hit = _match(g, scope, matched)
         if hit is None:
             _count_miss(g, report)
@@ -214,6 +246,26 @@ def summary(report: Report) -> pd.DataFrame:
             for name, s in groups.items()
         ]
     )
+
+
+def canonical_scores(report: Report, gold: pd.DataFrame) -> dict[str, float]:
+    """Precision and recall of canonical-metric mapping on matched rows with a gold label.
+
+    Uses the per-row agreement (`fields["canonical_metric"]`) and the disagreements kept in
+    `report.canonical`; rows labelled "" count as negatives."""
+    oks = report.fields.get("canonical_metric", [])
+    if not oks or "canonical_metric" not in gold:
+        return {}
+    misses = report.canonical
+    labelled = int((gold.canonical_metric != "").sum())
+    wrong_found = sum(1 for _, found in misses if found)
+    missed_gold = sum(1 for g, _ in misses if g)
+    right_found = labelled - missed_gold
+    return {
+        "accuracy": sum(oks) / len(oks),
+        "precision": right_found / max(right_found + wrong_found, 1),
+        "recall": right_found / max(labelled, 1),
+    }
 
 
 def field_accuracy(report: Report) -> dict[str, float]:

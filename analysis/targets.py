@@ -18,10 +18,12 @@ from typing import Any, Final, Literal
 
 import pandas as pd
 
+from analysis.metrics import add_canonical_metrics
 from analysis.numbers import (
     ARABIC_PATTERN,
     CHINESE_PATTERN,
     MAGNITUDE_PATTERN,
+    chinese_years,
     is_chinese_numeral,
     magnitude_value,
     parse_number,
@@ -30,8 +32,15 @@ from analysis.numbers import (
 from analysis.redaction import PLACEHOLDER_RE, placeholder_spans, touches_placeholder
 from analysis.types import Span
 
-Kind = Literal["target", "achievement", "instrument", "forecast", "other"]
-KINDS: Final[tuple[Kind, ...]] = ("target", "achievement", "instrument", "forecast", "other")
+Kind = Literal["target", "achievement", "instrument", "forecast", "penalty", "other"]
+KINDS: Final[tuple[Kind, ...]] = (
+    "target",
+    "achievement",
+    "instrument",
+    "forecast",
+    "penalty",
+    "other",
+)
 SectionState = Literal["review", "plan", "notes", "unknown"]
 
 TARGET_COLUMNS: Final[tuple[str, ...]] = (
@@ -50,6 +59,8 @@ TARGET_COLUMNS: Final[tuple[str, ...]] = (
     "sentence",
     "start",
     "end",
+    "canonical_metric",
+    "metric_words",
 )
 CORPUS_KEY_COLUMNS: Final[tuple[str, ...]] = ("doc_id", "source", "province", "city", "year")
 RULES_PATH: Final = Path(__file__).parent / "data" / "target_rules.toml"
@@ -90,6 +101,7 @@ class Rules:
     weak_re: re.Pattern[str]
     baseline_before: re.Pattern[str]
     baseline_after: re.Pattern[str]
+    baseline_compared: re.Pattern[str]
     heading_re: re.Pattern[str]
     review_heading_re: re.Pattern[str]
     review_heading_weak_re: re.Pattern[str]
@@ -116,6 +128,13 @@ class Rules:
     heads: tuple[str, ...]
     count_verbs: tuple[str, ...]
     empty_nouns: frozenset[str]
+    rhetoric_units: frozenset[str]
+    implied_people_re: re.Pattern[str]
+    penalty_re: re.Pattern[str]
+    time_limit_units: frozenset[str]
+    obligation_re: re.Pattern[str]
+    relative_horizons: dict[str, int]
+    absolute_horizons: dict[str, int]
     quantity_re: re.Pattern[str] = field(repr=False)
 
 
@@ -127,24 +146,47 @@ def _alternation(words: Any) -> str:
     return "|".join(re.escape(w) for w in _longest_first(words))
 
 
-def _quantity_regex(units: Any, suffixes: Any) -> re.Pattern[str]:
-    """One pattern for ranges, single quantities, `百分之X`, bare list items and slogans."""
+def _unit_alternation(units: Any, context: dict[str, str]) -> str:
+    """Units longest first, each with its own context rule (`台` not before `湾`)."""
+    return "|".join(re.escape(u) + context.get(u, "") for u in _longest_first(units))
+
+
+def _quantity_regex(
+    units: Any, suffixes: Any, context: dict[str, str], people: str
+) -> re.Pattern[str]:
+    """One pattern for ranges, single quantities, `百分之X`, `翻一番`, fines `X元以上Y元以下`,
+    numbers whose unit is implied by the noun after them (`3000万贫困人口`), bare list
+    items and slogans."""
     num = f"(?:{ARABIC_PATTERN}|{CHINESE_PATTERN})"
-    unit, suf, mag = _alternation(units), _alternation(suffixes), MAGNITUDE_PATTERN
+    unit, suf, mag = _unit_alternation(units, context), _alternation(suffixes), MAGNITUDE_PATTERN
     gap = r"[ \t]?"
+    between = (
+        rf"(?P<f1>{num})(?P<fm1>{mag})?(?P<fu1>{unit})以上[、，,]?"
+        rf"(?P<f2>{num})(?P<fm2>{mag})?(?P<fu2>{unit})以下"
+    )
     range_ = (
-        rf"(?P<r1>{num})(?P<rm1>{mag})?(?P<ru1>{unit})?{gap}[-—–~至]{{1,2}}{gap}"
+        rf"(?P<r1>{num})(?P<rm1>{mag})?(?P<ru1>{unit})?{gap}[-—–~至到]{{1,2}}{gap}"
         rf"(?P<r2>{num})(?P<rm2>{mag})?{gap}(?P<ru2>{unit})(?P<rs>{suf})?"
     )
     single = (
-        rf"(?P<n>{num})(?P<x1>多|余)?(?P<m>{mag})?(?P<x2>多|余)?{gap}(?P<u>{unit})(?P<s>{suf})?"
+        rf"(?P<n>{num})(?P<x1>多|余)?{gap}(?P<m>{mag})?(?P<x2>多|余)?{gap}"
+        rf"(?P<u>{unit})(?P<s>{suf})?"
     )
-    percent = rf"百分之(?P<p>{num})(?P<ps>{suf})?"
+    percent = (
+        rf"百分之(?P<p>{num})(?:[到至—–-]{{1,2}}(?:百分之)?(?P<p2>{num})(?!{unit}))?(?P<ps>{suf})?"
+    )
+    doubling = r"翻(?P<fan>[一两二三四五])番"
+    implied = (
+        rf"(?P<i>{ARABIC_PATTERN}|{CHINESE_PATTERN})(?P<ix>多|余)?(?P<im>万|亿)(?P<is>多|余)?"
+        rf"(?=[\u4e00-\u9fff]{{0,4}}?(?:{people}))"
+    )
     bare = rf"(?P<b>{ARABIC_PATTERN})(?P<bm>{mag})(?=、|和)"
     scale = rf"(?P<sc>{_SCALE_WORDS})(?P<su>辆|台|元)?(?P<sj>级)?"
-    return re.compile(
-        rf"{_NO_DIGIT_BEFORE}(?:{range_}|{single}|{percent}|{bare}|{scale})(?![A-Za-z0-9])"
-    )
+    alternatives = "|".join((between, range_, single, percent, doubling, implied, bare, scale))
+    # A match may not run into a code (`5G`, `3A`), unless it ends on a Chinese unit
+    # (`13.07万户46万群众`: the digits after 户 start the next number).
+    end = r"(?:(?<=[\u4e00-\u9fff])|(?![A-Za-z0-9]))"
+    return re.compile(rf"{_NO_DIGIT_BEFORE}(?:{alternatives}){end}")
 
 
 @lru_cache(maxsize=4)
@@ -189,6 +231,7 @@ def load_rules(path: str | None = None) -> Rules:
         weak_re=re.compile(_alternation(cues["weak"]["words"])),
         baseline_before=re.compile(data["baseline"]["before"]),
         baseline_after=re.compile(data["baseline"]["after"]),
+        baseline_compared=re.compile(data["baseline"]["compared"]),
         heading_re=re.compile(sections["heading"]),
         review_heading_re=re.compile(sections["review_heading"]),
         review_heading_weak_re=re.compile(sections["review_heading_weak"]),
@@ -215,7 +258,19 @@ def load_rules(path: str | None = None) -> Rules:
         heads=_longest_first(metric["heads"]),
         count_verbs=_longest_first(metric["count_verbs"]),
         empty_nouns=frozenset(metric["empty_nouns"]),
-        quantity_re=_quantity_regex(data["units"], comparators["suffix"]),
+        rhetoric_units=frozenset(data["numbers"]["rhetoric_units"]),
+        implied_people_re=re.compile(_alternation(data["numbers"]["people_nouns"])),
+        penalty_re=re.compile(data["penalty"]["pattern"]),
+        time_limit_units=frozenset(data["penalty"]["time_limit_units"]),
+        obligation_re=re.compile(data["penalty"]["obligation"]),
+        relative_horizons={k: int(v) for k, v in deadline["relative"].items()},
+        absolute_horizons={k: int(v) for k, v in deadline["absolute"].items()},
+        quantity_re=_quantity_regex(
+            data["units"],
+            comparators["suffix"],
+            dict(data.get("unit_context", {})),
+            _alternation(data["numbers"]["people_nouns"]),
+        ),
     )
 
 
@@ -488,10 +543,37 @@ def _prefix_comparator(norm: str, lo: int, pos: int, rules: Rules) -> str | None
         idx = window.rfind(word)
         if idx < 0 or len(window) - (idx + len(word)) > 2:
             continue
+        if len(word) == 1 and (
+            window[max(0, idx - 1) : idx + 1] in _WORDS_NOT_COMPARATORS
+            or window[idx : idx + 2] in _WORDS_NOT_COMPARATORS
+        ):
+            continue  # 条约, 节约, 最近, 超收: the character belongs to another word
         key = (idx + len(word), len(word), comp)
         if best is None or key[:2] > best[:2]:
             best = key
     return best[2] if best else None
+
+
+_WORDS_NOT_COMPARATORS: Final = frozenset(
+    {
+        "条约",
+        "节约",
+        "合约",
+        "契约",
+        "签约",
+        "预约",
+        "制约",
+        "公约",
+        "相约",
+        "最近",
+        "附近",
+        "靠近",
+        "赶超",
+        "超收",
+        "超支",
+        "约束",
+    }
+)
 
 
 def _base_comparator(norm: str, lo: int, q: _Quantity, rules: Rules) -> str | None:
@@ -529,35 +611,60 @@ def _apply_prefixes(norm: str, qs: list[_Quantity], bounds: list[int], rules: Ru
         carried, previous = prefix, q
 
 
+def _scaled(number: str | None, magnitude: str | None) -> float | None:
+    """Value of a numeral with its magnitude word; a Chinese numeral reads the magnitude as
+    its last group (`二亿四千` + `万` is 240,000,000, not 200,004,000 × 10,000)."""
+    if number is None:
+        return None
+    if magnitude and is_chinese_numeral(number):
+        return parse_number(number + magnitude)
+    value = parse_number(number)
+    return None if value is None else value * magnitude_value(magnitude)
+
+
 def _from_match(m: re.Match[str], rules: Rules) -> _Quantity | None:
     """A quantity from one regex match, or None for rhetoric (`三个`) and empty slogans."""
     g = m.groupdict()
     nan = float("nan")
-    if g["r1"] is not None:
-        high = parse_number(g["r2"])
-        low = parse_number(g["r1"])
-        if high is None or low is None:
+    if g["f1"] is not None:
+        low = _scaled(g["f1"], g["fm1"])
+        high = _scaled(g["f2"], g["fm2"])
+        if low is None or high is None:
             return None
-        mag_high = magnitude_value(g["rm2"])
-        mag_low = magnitude_value(g["rm1"]) if g["rm1"] else mag_high
-        unit = g["ru2"]
-        return _Quantity(m.start(), m.end(), low * mag_low, high * mag_high, unit, "range", False)
-    if g["n"] is not None:
-        if is_chinese_numeral(g["n"]) and not g["m"]:
-            value = parse_number(g["n"])
-            if value is None or value < _MIN_CHINESE_VALUE:
-                return None
-        value = parse_number(g["n"])
+        return _Quantity(m.start(), m.end(), low, high, g["fu2"], "range", False)
+    if g["fan"] is not None:
+        value = parse_number(g["fan"])
+        return _Quantity(m.start(), m.end(), value or 1.0, nan, "番", "=", False)
+    if g["i"] is not None:
+        value = _scaled(g["i"], g["im"])
         if value is None:
             return None
+        comp = _comparator_suffix(None, g["ix"] or g["is"], rules)
+        return _Quantity(m.start(), m.end(), value, nan, "人", comp, False)
+    if g["r1"] is not None:
+        high = _scaled(g["r2"], g["rm2"])
+        low = _scaled(g["r1"], g["rm1"] or g["rm2"])
+        if high is None or low is None:
+            return None
+        unit = g["ru2"]
+        return _Quantity(m.start(), m.end(), low, high, unit, "range", False)
+    if g["n"] is not None:
+        value = _scaled(g["n"], g["m"])
+        if value is None:
+            return None
+        rhetoric = is_chinese_numeral(g["n"]) and not g["m"] and g["u"] in rules.rhetoric_units
+        if rhetoric and value < _MIN_CHINESE_VALUE:
+            return None
         comp = _comparator_suffix(g["s"], g["x1"] or g["x2"], rules)
-        return _Quantity(
-            m.start(), m.end(), value * magnitude_value(g["m"]), nan, g["u"], comp, False
-        )
+        return _Quantity(m.start(), m.end(), value, nan, g["u"], comp, False)
     if g["p"] is not None:
         value = parse_number(g["p"])
         if value is None:
             return None
+        if g["p2"] is not None:
+            high = parse_number(g["p2"])
+            if high is not None:
+                return _Quantity(m.start(), m.end(), value, high, "%", "range", False)
         comp = _comparator_suffix(g["ps"], None, rules)
         return _Quantity(m.start(), m.end(), value, nan, "%", comp, False)
     if g["b"] is not None:
@@ -587,11 +694,39 @@ def _sentence_quantities(
         q.end += sentence.start
         if touches_placeholder(spans, q.start, q.end):
             continue
-        if text[q.start - 1 : q.start] in _QUOTES_BEFORE and is_chinese_numeral(m.group(0)[:1]):
+        quoted = q.start > 0 and text[q.start - 1] in _QUOTES_BEFORE
+        if quoted and is_chinese_numeral(m.group(0)[:1]):
             continue
         q.unit = rules.unit_aliases.get(q.unit, q.unit)
         out.append(q)
+    out += _people_after_noun(norm, sentence, out, spans, rules)
+    out.sort(key=lambda q: q.start)
     return _resolve_lists(out, norm)
+
+
+_UNITLESS_RE: Final = re.compile(
+    rf"{_NO_DIGIT_BEFORE}(?P<n>{ARABIC_PATTERN}|{CHINESE_PATTERN})(?P<m>万|亿)"
+    r"(?P<s>左右|以上|以下|多)?(?=[，,。；;、）)]|$)"
+)
+
+
+def _people_after_noun(
+    norm: str, sentence: Span, found: list[_Quantity], spans: list[Span], rules: Rules
+) -> list[_Quantity]:
+    """`城镇新增人口8000万左右`, `贫困人口减少了三千二百万`: a count of people whose noun
+    stands before it, the number ending its clause with no unit."""
+    out = []
+    for m in _UNITLESS_RE.finditer(norm, sentence.start, sentence.end):
+        if any(q.start <= m.start() < q.end for q in found):
+            continue
+        if not rules.implied_people_re.search(norm, max(sentence.start, m.start() - 10), m.start()):
+            continue
+        value = _scaled(m.group("n"), m.group("m"))
+        if value is None or touches_placeholder(spans, m.start(), m.end()):
+            continue
+        comp = _comparator_suffix(m.group("s"), None, rules)
+        out.append(_Quantity(m.start(), m.end(), value, float("nan"), "人", comp, False))
+    return out
 
 
 def _resolve_lists(qs: list[_Quantity], norm: str) -> list[_Quantity]:
@@ -689,6 +824,8 @@ def _carries(cue: _Cue, q: _Quantity, section: _Section, rules: Rules) -> bool:
 def _is_baseline(norm: str, q: _Quantity, rules: Rules) -> bool:
     """`从18个月缩短至12个月`: 18个月 is where we start from."""
     before = norm[max(0, q.start - 12) : q.start]
+    if rules.baseline_compared.search(before):
+        return True
     return bool(rules.baseline_before.search(before)) and bool(
         rules.baseline_after.search(norm[q.end : q.end + 8])
     )
@@ -719,6 +856,9 @@ def _classify(
         if not q.scale or kind in ("target", "forecast"):
             return kind, cue
     if q.scale:
+        weak = rules.weak_re.findall(norm[clause_lo : q.start])
+        if section.state == "review" and weak and q.unit:
+            return "achievement", f"〔回顾〕+{weak[-1]}"
         return "other", "规模口号"
     later_instrument = [c for c in cues if c.start >= q.end and c.kind == "instrument"]
     if later_instrument and _is_condition(norm, q, clause_lo):
@@ -759,6 +899,49 @@ def _allocated(
     return "instrument", verb.group(0)
 
 
+_GOAL_AFTER_RE: Final = re.compile(r"(?:等|的)(?:主要)?(?:预期|约束性)?(?:目标|要求)")
+_REACHED_RE: Final = re.compile(r"实现了|完成了|达到了|提前实现|已经实现|超额完成")
+
+
+def _named_goal(norm: str, q: _Quantity, sentence: Span) -> tuple[Kind, str]:
+    """A review that quotes a plan (`提出了…能源消耗降低20%左右…等目标`) states a target,
+    unless it says the goal was reached (`提前实现了…翻两番的目标`)."""
+    if q.kind != "achievement" or not q.cue.startswith("〔回顾〕"):
+        return q.kind, q.cue
+    after = _GOAL_AFTER_RE.search(norm, q.end, sentence.end)
+    if after and not _REACHED_RE.search(norm, sentence.start, after.start()):
+        return "target", after.group(0)
+    return q.kind, q.cue
+
+
+def _dated_in_the_past(q: _Quantity, doc_year: int | None) -> tuple[Kind, str]:
+    """A "target" whose own time expression is a year before the document's
+    (`一九五四年工业总产值比一九五二年增长了…` in a 1955 report) is a result."""
+    if q.kind == "target" and doc_year and q.deadline is not None and q.deadline < doc_year:
+        return "achievement", f"{q.deadline}年 (早于文件年份)"
+    return q.kind, q.cue
+
+
+def _rule_of_law(
+    norm: str, q: _Quantity, sentence: Span, clause_lo: int, rules: Rules
+) -> tuple[Kind, str]:
+    """A fine is a penalty (`处一万元以上十万元以下罚款`), a time limit of an obligation
+    (`应当在三十日内`, `不得超过八小时`) a rule: neither is a target nor a result."""
+    clause = norm[clause_lo : _clause_end(norm, q.end)]
+    if q.unit in ("项", "个") and re.match(r"(?:主要)?(?:指标|具体指标)", norm[q.end : q.end + 4]):
+        return "other", "指标个数"  # `设置12项指标`: the outline of a plan, not a goal
+    if q.unit in ("天", "日") and re.search(r"距[^，。；]{0,20}还有$", norm[clause_lo : q.start]):
+        return "other", "倒计时"  # `距…还有95天`
+    if q.unit in rules.money_units and (found := rules.penalty_re.search(clause)):
+        q.metric = "罚款" if found.group(0) == "处罚" else found.group(0)
+        return "penalty", found.group(0)
+    if q.unit in rules.time_limit_units:
+        found = rules.obligation_re.search(norm, sentence.start, min(sentence.end, q.end + 4))
+        if found:
+            return "other", f"时限:{found.group(0)}"
+    return q.kind, q.cue
+
+
 def _is_condition(norm: str, q: _Quantity, clause_lo: int) -> bool:
     """`对研发投入占比超过5%的企业，给予…`: a threshold that belongs to the instrument."""
     return norm[clause_lo : clause_lo + 1] in ("对", "凡", "按") or norm[q.end : q.end + 1] == "的"
@@ -786,6 +969,15 @@ def _clause_end(norm: str, pos: int) -> int:
 # --------------------------------------------------------------------------- deadlines
 
 
+_NOT_AFTER_NUMERAL: Final = r"(?<![\d一二两三四五六七八九十几])"  # 五年内 is no 年内
+
+
+def _compared_before(chunk: str, pos: int, rules: Rules) -> bool:
+    """`比“六五”期间增长`: a period named as the base of a comparison is no deadline."""
+    before = chunk[max(0, pos - 2) : pos].rstrip('“"')
+    return any(before.endswith(w) for w in rules.year_baseline_before)
+
+
 def _year_mentions(
     norm: str, lo: int, hi: int, rules: Rules, doc_year: int | None, kind: Kind
 ) -> list[tuple[int, int]]:
@@ -799,8 +991,19 @@ def _year_mentions(
             continue
         found.append((lo + m.start(), int(m.group("y2") or m.group("y"))))
     for name, year in rules.plan_periods.items():
-        found += [(lo + m.start(), year) for m in re.finditer(re.escape(name), chunk)]
+        found += [
+            (lo + m.start(), year)
+            for m in re.finditer(re.escape(name), chunk)
+            if not _compared_before(chunk, m.start(), rules)
+        ]
+    for name, year in rules.absolute_horizons.items():
+        if doc_year is None or year >= doc_year:
+            found += [(lo + m.start(), year) for m in re.finditer(re.escape(name), chunk)]
     if doc_year:
+        for name, offset in rules.relative_horizons.items():
+            found += [
+                (lo + m.start(), doc_year + offset) for m in re.finditer(re.escape(name), chunk)
+            ]
         relative: list[tuple[tuple[str, ...], int]] = [
             (rules.this_year, doc_year),
             (rules.next_year, doc_year + 1),
@@ -812,7 +1015,7 @@ def _year_mentions(
                     continue  # a review's 全年 is the reviewed year, not the document's
                 found += [
                     (lo + m.start(), year)
-                    for m in re.finditer(re.escape(word) + "(?!以来)", chunk)
+                    for m in re.finditer(_NOT_AFTER_NUMERAL + re.escape(word) + "(?!以来)", chunk)
                     if chunk[max(0, m.start() - 1) : m.start()] not in rules.year_baseline_before
                 ]
     return sorted(found)
@@ -832,6 +1035,14 @@ def _deadline(
         return mentions[-1][1]
     if section.year is not None and q.kind in ("target", "achievement", "forecast"):
         return section.year
+    if q.kind == "target":
+        # A paragraph that opens on its horizon (`到一九五七年，铁路…；旅客…`) dates every
+        # target of its later sentences.
+        paragraph = norm.rfind("\n", 0, sentence.start) + 1
+        earlier = _year_mentions(norm, paragraph, sentence.start, rules, doc_year, q.kind)
+        if earlier:
+            # a past year there makes the "target" a result (see _dated_in_the_past)
+            return earlier[-1][1]
     sentence_text = norm[sentence.start : sentence.end]
     if doc_year and q.kind == "target" and any(w in sentence_text for w in rules.implied_this_year):
         return doc_year
@@ -870,8 +1081,29 @@ def _strip_subject(subject: str, rules: Rules) -> str:
     return subject
 
 
+# Words that date or compare but name nothing (`比1980年`, `2024年底`, `本世纪末`), and
+# quotes, so a metric reads as a noun phrase.
+_METRIC_NOISE_RE: Final = re.compile(
+    r"(?:比|较|与|同)(?:\d{4}年(?:底|末)?|上年|去年|同期|五年前)(?:相比)?$"
+    r"|\d{4}年(?:底|末)?(?:的)?|本世纪末|本世纪中叶|今后五年|五年内|[“”\"「」]"
+)
+
+
+_BARE_METRIC_RE: Final = re.compile(
+    r"(?:即|都|均|并)?(?:(?:比|较|同)[^，,]{0,10}?)?(?:平均每年|每年|年均)?"
+    r"(?:增长|下降|提高|增加|减少|降低|提出|达到|实现|完成|新增|递增)?"
+)
+
+
+def _tidy(subject: str) -> str:
+    """The subject without dating/comparing words and stray particles at its ends."""
+    tidy = _METRIC_NOISE_RE.sub("", subject).strip("了的是将要和及与从由、，, ")
+    return tidy or subject
+
+
 def _shorten(subject: str, rules: Rules) -> str:
     """Keep the tail of an over-long subject, cut at a natural break."""
+    subject = _tidy(subject)
     limit = rules.metric_max_chars
     if len(subject) <= limit:
         return subject
@@ -963,6 +1195,7 @@ def _metric_for(norm: str, q: _Quantity, lo: int, previous: str, rules: Rules) -
     following = _following_noun(norm, q)
     if verb and following and q.unit not in ("%", "元"):
         return _shorten(verb + following, rules)
+    subject = _COMPARISON_RE.sub("", subject)
     if previous and (subject in rules.growth_words or subject.startswith("占")):
         base = previous
         for word in rules.growth_words:
@@ -974,7 +1207,18 @@ def _metric_for(norm: str, q: _Quantity, lo: int, previous: str, rules: Rules) -
         following = ""
     if not subject or subject in rules.trivial:
         return following or previous or subject
-    return _shorten(subject, rules)
+    shortened = _shorten(subject, rules)
+    if previous and _BARE_METRIC_RE.fullmatch(shortened):
+        # `比上年增长`, `提出`: no noun of its own; it continues the previous subject
+        return _shorten(previous + shortened, rules)
+    return shortened
+
+
+# `即比1952年增长`, `比上年增长`, `比“六五”期间增长`: a comparison names no subject.
+_COMPARISON_RE: Final = re.compile(
+    r"^(?:即|都|均|分别)?(?:比|较|同)(?:\d{4}年(?:底|末)?|上年|去年|同期|[“\"][^”\"]{1,6}[”\"](?:期间|末)?)"
+    r"(?:相比|比较)?(?=增长|下降|提高|增加|减少|降低|上升|回落)"
+)
 
 
 def _strip_comparators(left: str, rules: Rules) -> str:
@@ -1019,7 +1263,18 @@ def _typed(frame: pd.DataFrame) -> pd.DataFrame:
             "end": "int64",
         }
     )
-    for col in ("metric", "family", "unit", "comparator", "kind", "cue", "raw", "sentence"):
+    for col in (
+        "metric",
+        "family",
+        "unit",
+        "comparator",
+        "kind",
+        "cue",
+        "raw",
+        "sentence",
+        "canonical_metric",
+        "metric_words",
+    ):
         frame[col] = frame[col].astype("object")
     return frame
 
@@ -1047,8 +1302,11 @@ def _sentence_records(
         q.kind, q.cue = _classify(norm, q, cues, clause_lo, section, rules)
         q.kind, q.cue = _allocated(norm, q, cues, clause_lo, rules)
         q.kind, q.cue = _fiscal(norm, q, bounds, clause_lo, rules)
+        q.kind, q.cue = _rule_of_law(norm, q, sentence, clause_lo, rules)
         q.family = _family(norm, q, clause_lo, rules)
         q.deadline = _deadline(norm, q, sentence, section, rules, doc_year)
+        q.kind, q.cue = _named_goal(norm, q, sentence)
+        q.kind, q.cue = _dated_in_the_past(q, doc_year)
         records.append(_record(text, q, sentence_text, doc_year))
     return records
 
@@ -1092,7 +1350,7 @@ def extract_quantities(text: str, *, doc_year: int | None = None) -> pd.DataFram
     if not text.strip():
         return _empty_frame()
     rules = load_rules()
-    norm = to_halfwidth(text)
+    norm = chinese_years(to_halfwidth(text))
     spans = placeholder_spans(text)
     sentences = split_sentences(norm)
     sections = _sections(norm, sentences, rules, doc_year)
@@ -1101,7 +1359,8 @@ def extract_quantities(text: str, *, doc_year: int | None = None) -> pd.DataFram
         records += _sentence_records(text, norm, sentence, section, spans, rules, doc_year)
     if not records:
         return _empty_frame()
-    return _typed(pd.DataFrame.from_records(records, columns=list(TARGET_COLUMNS)))
+    frame = pd.DataFrame.from_records(records, columns=list(TARGET_COLUMNS[:-2]))
+    return _typed(add_canonical_metrics(frame))
 
 
 def _doc_year(value: Any) -> int | None:

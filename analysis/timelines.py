@@ -26,6 +26,9 @@ FAMILY_LABELS: Final[dict[str, str]] = {
     "time": "时间",
     "area": "面积",
     "energy": "能源",
+    "equipment": "设备",
+    "transport": "运输周转量",
+    "volume": "体积",
     "concentration": "浓度",
     "scale": "规模",
 }
@@ -34,6 +37,7 @@ KIND_LABELS: Final[dict[str, str]] = {
     "achievement": "已实现",
     "instrument": "政策工具",
     "forecast": "预测",
+    "penalty": "处罚",
     "other": "其他",
 }
 
@@ -127,10 +131,12 @@ def _metric_keys(targets: pd.DataFrame) -> pd.Series:
 
 
 def metric_key_label(key: str) -> str:
-    """`vehicles|辆` -> `车辆（辆）`; a canonical metric name is already readable."""
+    """`vehicles|辆` -> `车辆（辆）`; `gdp_growth` -> `GDP 增速` (the catalogue's label)."""
     family, sep, unit = key.partition("|")
-    if not sep:
-        return key
+    if not sep:  # a canonical metric id: its catalogue label
+        from analysis.metrics import metric_labels
+
+        return metric_labels().get(key, key)
     return (
         f"{FAMILY_LABELS.get(family, family)}（{unit}）"
         if unit

@@ -20,12 +20,15 @@ import argparse
 import sys
 from pathlib import Path
 
+import pandas as pd
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from analysis.target_eval import Report, field_accuracy, summary  # noqa: E402
+from analysis.target_eval import Report, canonical_scores, field_accuracy, summary  # noqa: E402
 from tests.labelled_sets import (  # noqa: E402
     BLIND2_PATH,
+    BLIND3_PATH,
     GOLD_PATH,
     HELDOUT_PATH,
     evaluate,
@@ -33,7 +36,7 @@ from tests.labelled_sets import (  # noqa: E402
 )
 
 
-def render(name: str, report: Report, max_errors: int) -> str:
+def render(name: str, report: Report, max_errors: int, gold: pd.DataFrame) -> str:
     """The printed block for one labelled set."""
     lines = [f"== {name}"]
     for row in summary(report).itertuples():
@@ -42,6 +45,8 @@ def render(name: str, report: Report, max_errors: int) -> str:
         )
     for field_name, acc in field_accuracy(report).items():
         lines.append(f"field {field_name:10} accuracy={acc:.3f}")
+    for name, value in canonical_scores(report, gold).items():
+        lines.append(f"canonical metric {name} = {value:.3f}")
     errors = report.errors
     lines.append(f"{len(errors)} errors" + (":" if max_errors and len(errors) else ""))
     for e in errors.head(max_errors).itertuples():
@@ -63,8 +68,9 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> None:
     args = _parse(argv)
-    for path in args.gold or [GOLD_PATH, HELDOUT_PATH, BLIND2_PATH]:
-        print(render(path.name, evaluate(load_gold(path)), args.errors), end="\n\n")
+    for path in args.gold or [GOLD_PATH, HELDOUT_PATH, BLIND2_PATH, BLIND3_PATH]:
+        gold = load_gold(path)
+        print(render(path.name, evaluate(gold), args.errors, gold), end="\n\n")
 
 
 if __name__ == "__main__":

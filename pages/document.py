@@ -20,7 +20,13 @@ from pages._common import (
     warn_unknown,
 )
 
-FIELD_LABELS = {**COLUMN_LABELS, "source_site": "来源网站"}
+FIELD_LABELS = {
+    **COLUMN_LABELS,
+    "source_site": "来源网站",
+    "adopted_year": "首次通过年份",
+    "period_start": "规划起始年",
+    "period_end": "规划终止年",
+}
 ORIGIN_LABELS = {
     "detected": "自动识别",
     "seed metadata": "种子元数据",

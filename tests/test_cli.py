@@ -138,6 +138,8 @@ def test_targets_lists_the_2025_speech_targets(store_path, capsys) -> None:
         "sentence",
         "start",
         "end",
+        "canonical_metric",
+        "metric_words",
     ]
     assert {r["kind"] for r in rows} == {"target"}
     by_metric = {r["metric"]: r for r in rows}

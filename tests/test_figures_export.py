@@ -119,3 +119,17 @@ def test_figure_exports() -> None:
         pytest.skip(export.image_export_problem() or "no chromium")
     assert export.figure_image(figure, "png").startswith(b"\x89PNG")
     assert b"<svg" in export.figure_image(figure, "svg")[:500]
+
+
+def test_metric_options_prefer_canonical_metrics_and_most_regions() -> None:
+    from analysis.timelines import metric_options
+
+    frame = QUANTITIES.assign(
+        canonical_metric=["vehicle_output", "", "", "vehicle_output", ""],
+    )
+    options = metric_options(frame)
+    first = options.iloc[0]
+    assert first["metric_key"] == "vehicle_output" and first["regions"] == 2
+    assert "share|%" in set(options["metric_key"])  # no canonical metric: family and unit
+    points = timeline_points(frame, ("vehicle_output",))
+    assert set(points["metric"]) == {"整车年产能", "新能源汽车产量"}

@@ -12,7 +12,7 @@ from types import ModuleType
 import pytest
 
 from analysis.gazetteer import GAZETTEER_COLUMNS, division_table, is_municipality, short_name
-from analysis.metadata import detect_metadata, detections_frame
+from analysis.metadata import EXTRA_FIELDS, detect_metadata, detections_frame
 from analysis.types import DOC_TYPES, META_FIELDS
 from tests.conftest import ROOT, seed_path
 
@@ -124,7 +124,6 @@ def test_passing_mention_does_not_win_and_evidence_points_at_winner() -> None:
     [
         "宁德时代在我市投资建设电池工厂。",  # a company, not the city 宁德
         "大力发展朝阳产业，培育新动能。",  # sunrise industry, not 朝阳市
-        "现在，我代表国务院，向大会报告政府工作。北京冬奥会成功举办，上海进博会…",
         "全市新能源汽车产业推进会议讲话\n*市汽车产业…",  # masked city: do not invent
     ],
 )
@@ -132,6 +131,28 @@ def test_no_region_invented(text: str) -> None:
     found = detect_metadata(text)
     assert found["province"].value is None
     assert found["province"].confidence == 0.0 and found["province"].evidence == ""
+
+
+@pytest.mark.parametrize(
+    ("text", "year"),
+    [
+        ("现在，我代表国务院，向大会报告政府工作。北京冬奥会成功举办，上海进博会…", None),
+        ("各位代表！我代表国务院，向第五届全国人民代表大会作政府工作报告。香港、澳门…", 1978),
+        ("同志们：\n现在，我代表第十六届中央委员会向大会作报告。台湾问题…", 2007),
+        ("各位代表：\n本届政府1998年3月就职，任期即将结束。我代表国务院，向大会报告。", 2003),
+        ("各位代表：我代表国务院向大会作政府工作报告。\n一、2009年工作回顾\n2009年…", 2010),
+        (
+            "各位代表：我代表国务院作报告。今年是“十二五”收官之年。2014年国内生产总值63.6万亿元",
+            2015,
+        ),
+    ],
+)
+def test_national_issuer_is_national_and_dated_by_its_session(text: str, year: int | None) -> None:
+    """Places named in passing never make a State Council / CPC report local."""
+    found = detect_metadata(text)
+    assert found["province"].value == "全国"
+    assert found["city"].value is None
+    assert found["year"].value == year
 
 
 def test_file_name_is_a_weaker_hint_than_the_title() -> None:
@@ -271,7 +292,7 @@ def test_source_site(text: str, site: str | None) -> None:
 
 def test_every_field_is_a_detection_and_unknowns_are_empty() -> None:
     found = detect_metadata("")
-    assert tuple(found) == META_FIELDS
+    assert tuple(found) == (*META_FIELDS, *EXTRA_FIELDS)
     for field, detection in found.items():
         assert detection.field == field
         if detection.value is None:
@@ -281,8 +302,41 @@ def test_every_field_is_a_detection_and_unknowns_are_empty() -> None:
 def test_detections_frame() -> None:
     frame = detections_frame(detect_metadata(WUHAN_WITH_SHANGHAI))
     assert list(frame.columns) == ["field", "value", "evidence", "confidence"]
-    assert list(frame["field"]) == list(META_FIELDS)
+    assert list(frame["field"]) == [*META_FIELDS, *EXTRA_FIELDS]
     assert frame["confidence"].between(0, 1).all()
+
+
+@pytest.mark.parametrize(
+    ("text", "year", "extra"),
+    [
+        (
+            "湖北省新能源汽车产业发展规划（2022—2030年）\n湖北省人民政府\n到2030年，力争…",
+            2022,
+            {"period_start": 2022, "period_end": 2030},
+        ),
+        (
+            "# 某市条例\n2002年10月28日 某市第十一届人民代表大会常务委员会第四十四次会议通过\n"
+            "2021年8月25日 某市第十五届人民代表大会常务委员会第三十四次会议《关于修改〈某市条例〉"
+            "等3件地方性法规的决定》第三次修正\n<!-- INFO END -->\n第一条 为了…",
+            2021,
+            {"adopted_year": 2002},
+        ),
+    ],
+)
+def test_plan_period_and_regulation_history(text: str, year: int, extra: dict) -> None:
+    """A plan's year is its issue year with its period kept; a regulation's year is its
+    last amendment with its first adoption kept."""
+    from analysis.cleaning import clean_text
+
+    found = detect_metadata(clean_text(text).text)
+    assert found["year"].value == year
+    for field, value in extra.items():
+        assert found[field].value == value
+
+
+@pytest.mark.parametrize("opening", ["同志们！", "各位代表：", "一、去年工作回顾"])
+def test_a_salutation_or_heading_is_no_title(opening: str) -> None:
+    assert detect_metadata(f"{opening}\n今天我们召开会议。")["title"].value is None
 
 
 def test_works_on_pdf_wrap_spaces() -> None:
