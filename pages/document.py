@@ -47,12 +47,19 @@ def _label(row) -> str:
 
 
 labels = {row.doc_id: _label(row) for row in docs.itertuples()}
+# The link names the document by its id (`?doc=2fcd79d266`), not by its title: a bound
+# selectbox would write its formatted label into the URL, so the page keeps `doc` itself.
 warn_unknown("doc", list(labels), "文档编号")
-if st.session_state.get("doc") not in labels:
-    st.session_state.pop("doc", None)
+ids = list(labels)
+wanted = st.query_params.get("doc")
 doc_id = st.selectbox(
-    "选择文档", list(labels), format_func=labels.get, key="doc", bind="query-params"
+    "选择文档",
+    ids,
+    index=ids.index(wanted) if wanted in labels else 0,
+    format_func=labels.get,
+    key="doc",
 )
+st.query_params["doc"] = doc_id
 store = get_store()
 
 text_col, meta_col = st.columns([3, 2], gap="large")

@@ -270,3 +270,35 @@ def test_a_bad_link_parameter_is_reported(server: str, page) -> None:
     assert "火星省" in page.locator('[data-testid="stSidebar"]').inner_text()
     # the bad value is dropped, not turned into an empty selection
     assert page.locator('[data-testid="stMetricValue"]').all_inner_texts()[0] == everything
+
+
+# doc_id of seeds/003 (the SHA-256 of its text), the Guangzhou speech
+GUANGZHOU_SPEECH = "2fcd79d266"
+
+
+@pytest.mark.parametrize(
+    ("path", "anchor", "selector", "expected"),
+    [
+        ("?prov=%E5%AE%89%E5%BE%BD%E7%9C%81", "文档列表", '[data-testid="stSidebar"]', "安徽省"),
+        # its raw text starts with the shop's menu, shown only with the raw-text toggle on
+        (f"document?doc={GUANGZHOU_SPEECH}&raw=true", "元数据", '[data-testid="stMain"]', "购物车"),
+        ("targets?prov=%E5%AE%89%E5%BE%BD%E7%9C%81&q=%E9%85%8D%E5%A5%97", "目标对比",
+         '[data-testid="stMain"]', "配套"),
+    ],
+)  # fmt: skip
+def test_every_page_link_reproduces_the_view(server: str, page, path, anchor, selector, expected):
+    page.goto(f"{server}/{path}")
+    _wait_for_app(page, anchor)
+    page.get_by_text("分享与导出").click()
+    link = page.locator('[data-testid="stSidebar"] [data-testid="stCode"]').first.inner_text()
+    before = page.locator(selector).first.inner_text()
+    assert expected in before
+    fresh_context = page.context.browser.new_context(viewport={"width": 1440, "height": 1000})
+    fresh = fresh_context.new_page()
+    fresh.goto(link.strip())
+    _wait_for_app(fresh, anchor)
+    after = fresh.locator(selector).first.inner_text()
+    name = path.split("?")[0] or "overview"
+    fresh.screenshot(path=str(SHOTS / f"link_{name}.png"), full_page=True)
+    fresh_context.close()
+    assert expected in after
