@@ -206,7 +206,7 @@ def code_sentences(corpus: pd.DataFrame, codebook: InstrumentCodebook) -> pd.Dat
     >>> book = load_instruments()
     >>> corpus = pd.DataFrame({"doc_id": ["a"], "text": ["大力实施消费品以旧换新。"]})
     >>> code_sentences(corpus, book)[["instrument", "cues"]].values.tolist()
-    [['demand.consumer_subsidy', '以旧换新、消费']]
+    [['demand.consumer_subsidy', '消费、以旧换新']]
     """
     weights = codebook.cue_weights()
     order = {inst.id: n for n, inst in enumerate(codebook.instruments)}
