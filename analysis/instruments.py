@@ -8,6 +8,7 @@ researcher can check and cite every count.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -176,32 +177,24 @@ def load_instruments(path: str | Path | None = None) -> InstrumentCodebook:
     return parse_instruments(text, source=str(file))
 
 
-def _is_outcome(sentence: str, codebook: InstrumentCodebook) -> bool:
-    """A reported result (产量增长25.6%) with no action word: no measure to code."""
-    return any(w in sentence for w in codebook.outcome_words) and not any(
-        w in sentence for w in codebook.action_words
-    )
-
-
-def _decide(cues: list[str], weights: dict[str, tuple[str, int]], order: dict[str, int]) -> tuple[str, int, list[str]]:
-    """The winning instrument of one sentence, its score and its deciding words."""
-    scores: dict[str, int] = {}
-    words: dict[str, list[str]] = {}
-    for cue in cues:
-        inst, weight = weights[cue]
-        scores[inst] = scores.get(inst, 0) + weight
-        words.setdefault(inst, [])
-        if cue not in words[inst]:
-            words[inst].append(cue)
-    best = max(scores, key=lambda i: (scores[i], -order[i]))
-    return best, scores[best], words[best]
+def _outcome_mask(sentences: pd.Series, codebook: InstrumentCodebook) -> pd.Series:
+    """True for reported results (产量增长25.6%) with no action word: no measure to code."""
+    if not codebook.outcome_words:
+        return pd.Series(False, index=sentences.index)
+    outcome = sentences.str.contains("|".join(map(re.escape, codebook.outcome_words)))
+    if not codebook.action_words:
+        return outcome
+    action = sentences.str.contains("|".join(map(re.escape, codebook.action_words)))
+    return outcome & ~action
 
 
 def code_sentences(corpus: pd.DataFrame, codebook: InstrumentCodebook) -> pd.DataFrame:
     """One row per coded sentence (CODED_COLUMNS): its instrument, category, score and cues.
 
-    `corpus` needs doc_id and text. `cues` are the words that decided the code, joined by
-    '、'. Sentences without cue words, or that only report a result, are left out.
+    `corpus` needs doc_id and text. Each cue word adds its weight to its sub-type; the
+    sub-type with the highest score wins (ties: the one listed first in the codebook).
+    `cues` are the winner's words, in text order, joined by '、'. Sentences without cue
+    words, or that only report a result, are left out.
 
     >>> book = load_instruments()
     >>> corpus = pd.DataFrame({"doc_id": ["a"], "text": ["大力实施消费品以旧换新。"]})
@@ -215,20 +208,30 @@ def code_sentences(corpus: pd.DataFrame, codebook: InstrumentCodebook) -> pd.Dat
     matches = matches[matches["term"].isin(weights)]
     if matches.empty:
         return pd.DataFrame({c: pd.Series(dtype="object") for c in CODED_COLUMNS})
+    keys = ["doc_id", "start", "end"]
+    matches = matches.assign(
+        instrument=matches["term"].map(lambda t: weights[t][0]),
+        weight=matches["term"].map(lambda t: weights[t][1]),
+    )
+    scored = matches.groupby([*keys, "instrument"], as_index=False, sort=False).agg(
+        score=("weight", "sum"), cues=("term", lambda t: "、".join(dict.fromkeys(t)))
+    )
+    scored["rank"] = scored["instrument"].map(order)
+    scored = scored.sort_values([*keys, "score", "rank"], ascending=[True, True, True, False, True])
+    best = scored.drop_duplicates(keys, keep="first")
+    sentences = pd.Series(
+        [texts[d][s:e] for d, s, e in zip(best["doc_id"], best["start"], best["end"], strict=True)],
+        index=best.index,
+    )
+    best = best[~_outcome_mask(sentences, codebook)]
     by_id = codebook.by_id()
-    rows = []
-    for (doc_id, start, end), cues in matches.groupby(["doc_id", "start", "end"], sort=False)[
-        "term"
-    ]:
-        sentence = texts[doc_id][start:end]
-        if _is_outcome(sentence, codebook):
-            continue
-        inst, score, words = _decide(list(cues), weights, order)
-        rows.append(
-            (doc_id, start, end, inst, by_id[inst].category, by_id[inst].label, score, "、".join(words))
-        )
-    frame = pd.DataFrame(rows, columns=list(CODED_COLUMNS))
-    return frame.astype({"start": "int64", "end": "int64", "score": "int64"})
+    best = best.assign(
+        category=best["instrument"].map(lambda i: by_id[i].category),
+        label=best["instrument"].map(lambda i: by_id[i].label),
+    )
+    return best.astype({"start": "int64", "end": "int64", "score": "int64"})[
+        list(CODED_COLUMNS)
+    ].reset_index(drop=True)
 
 
 def code_sentence(sentence: str, codebook: InstrumentCodebook) -> tuple[str, str, str]:
