@@ -68,9 +68,19 @@ METRICS: Final[tuple[Metric, ...]] = (
         ("%",),
         exclude=r"占|比重",
     ),
-    Metric("fai_growth", "固定资产投资增长", r"固定资产投资(同比)?增长", ("%",), exclude=r"占|比重|工业"),
     Metric(
-        "retail_growth", "社会消费品零售总额增长", r"社会消费品零售总额(同比)?增长", ("%",), exclude=r"占"
+        "fai_growth",
+        "固定资产投资增长",
+        r"固定资产投资(同比)?增长",
+        ("%",),
+        exclude=r"占|比重|工业",
+    ),
+    Metric(
+        "retail_growth",
+        "社会消费品零售总额增长",
+        r"社会消费品零售总额(同比)?增长",
+        ("%",),
+        exclude=r"占",
     ),
     Metric(
         "budget_revenue_growth",
@@ -79,7 +89,13 @@ METRICS: Final[tuple[Metric, ...]] = (
         ("%",),
         exclude=r"占|税收",
     ),
-    Metric("income_growth", "居民人均可支配收入增长", r"人均可支配收入(同比)?增长", ("%",), exclude=r"占"),
+    Metric(
+        "income_growth",
+        "居民人均可支配收入增长",
+        r"人均可支配收入(同比)?增长",
+        ("%",),
+        exclude=r"占",
+    ),
     Metric("cpi", "居民消费价格涨幅", r"居民消费价格|CPI", ("%",), "lower", exclude=r"^$"),
     Metric("unemployment", "城镇调查失业率", r"失业率", ("%",), "lower", exclude=r"^$"),
     Metric("new_jobs", "城镇新增就业", r"城镇新增就业", ("人", "名"), exclude=r"^$"),

@@ -59,7 +59,9 @@ def match_sentences(
             rows.append((doc_id, index, span.start, span.end, term, pos))
             spans[(doc_id, index)] = (span.start, span.end)
     frame = pd.DataFrame(rows, columns=list(MATCH_COLUMNS))
-    return frame.astype({"sentence_no": "int64", "start": "int64", "end": "int64", "pos": "int64"}), spans
+    return frame.astype(
+        {"sentence_no": "int64", "start": "int64", "end": "int64", "pos": "int64"}
+    ), spans
 
 
 def attach_sentences(frame: pd.DataFrame, texts: Mapping[str, str]) -> pd.DataFrame:

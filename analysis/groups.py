@@ -80,7 +80,9 @@ def _year_group(value: object) -> str:
     return UNKNOWN_YEAR if pd.isna(year) else str(int(year))
 
 
-def group_of(docs: pd.DataFrame, *, by: Grouping = "region", level: Level = "province") -> pd.Series:
+def group_of(
+    docs: pd.DataFrame, *, by: Grouping = "region", level: Level = "province"
+) -> pd.Series:
     """The group label of each document, indexed like `docs` (DOC_COLUMNS at least)."""
     if by not in GROUPINGS:
         raise GroupingError(f"by={by!r} 无效；可选：{', '.join(GROUPINGS)}")
@@ -134,7 +136,9 @@ def restrict(members: pd.DataFrame, groups: list[str] | tuple[str, ...]) -> pd.D
         return members
     unknown = sorted(set(groups) - set(members["group"]))
     if unknown:
-        raise GroupingError(f"没有这些组：{', '.join(unknown)}；可选：{', '.join(group_names(members))}")
+        raise GroupingError(
+            f"没有这些组：{', '.join(unknown)}；可选：{', '.join(group_names(members))}"
+        )
     return members[members["group"].isin(groups)].reset_index(drop=True)
 
 

@@ -123,7 +123,9 @@ def attainment_bars(table: pd.DataFrame) -> go.Figure:
     return _styled(figure, title="目标是否实现（上一年目标 × 下一年报告的结果）", height=380)
 
 
-def similarity_heatmap(matrix: pd.DataFrame, *, title: str = "词汇相似度（TF-IDF 余弦）") -> go.Figure:
+def similarity_heatmap(
+    matrix: pd.DataFrame, *, title: str = "词汇相似度（TF-IDF 余弦）"
+) -> go.Figure:
     """A square similarity matrix as a heatmap, 0–1."""
     figure = go.Figure(
         go.Heatmap(

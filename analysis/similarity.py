@@ -33,7 +33,9 @@ def _content(counts: pd.DataFrame, stopwords: Iterable[str]) -> pd.DataFrame:
 
 def _tfidf_matrix(counts: pd.DataFrame, key: str) -> tuple[list[str], np.ndarray]:
     """Row labels and L2-normed TF-IDF rows of counts aggregated by `key`."""
-    table = counts.pivot_table(index=key, columns="term", values="count", aggfunc="sum", fill_value=0)
+    table = counts.pivot_table(
+        index=key, columns="term", values="count", aggfunc="sum", fill_value=0
+    )
     matrix = table.to_numpy(dtype=float)
     n = matrix.shape[0]
     df = (matrix > 0).sum(axis=0)

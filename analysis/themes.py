@@ -117,7 +117,8 @@ def _check_unique(themes: tuple[Theme, ...], source: str) -> None:
         for term in theme.terms:
             if term in seen:
                 raise CodebookError(
-                    f"{source} 中“{term}”同时属于 {seen[term]} 和 {theme.id}；每个词只能属于一个主题"
+                    f"{source} 中“{term}”同时属于 {seen[term]} 和 {theme.id}；"
+                    "每个词只能属于一个主题"
                 )
             seen[term] = theme.id
 
@@ -162,7 +163,8 @@ def theme_profile(
     ...                      "year": [2025], "doc_type": ["speech"], "chars": [100]})
     >>> book = parse_themes('[[theme]]\\nid = "c"\\nlabel = "充换电"\\nterms = ["换电站"]')
     >>> hits = theme_hits(docs.assign(text="建设换电站。换电站。"), book)
-    >>> theme_profile(hits, membership(docs), docs, book)[["group", "hits", "per_10k"]].values.tolist()
+    >>> table = theme_profile(hits, membership(docs), docs, book)
+    >>> table[["group", "hits", "per_10k"]].values.tolist()
     [['安徽省', 2, 200.0]]
     """
     sizes = group_sizes(docs, members).set_index("group")

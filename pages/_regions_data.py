@@ -1,0 +1,61 @@
+"""Data access of the regions page, in one thin place: everything it reads from the store
+goes through here (cached per store version), so a faster query layer can be swapped in
+without touching the page.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from analysis.boundaries import province_geojson
+from analysis.instruments import code_sentences, load_instruments, parse_instruments
+from analysis.segmentation import stopword_set
+from analysis.themes import load_themes, parse_themes, theme_hits
+from pages._common import all_corpus, get_store, selected_counts, selected_quantities, store_version
+
+
+@st.cache_data(show_spinner="正在按主题词表统计全部文档（每个文档库版本只做一次）…")
+def _theme_hits(version: str, codebook_text: str | None) -> pd.DataFrame:
+    book = parse_themes(codebook_text) if codebook_text else load_themes()
+    return theme_hits(all_corpus(), book)
+
+
+@st.cache_data(show_spinner="正在为全部文档的句子编码政策工具（每个文档库版本只做一次）…")
+def _coded(version: str, codebook_text: str | None) -> pd.DataFrame:
+    book = parse_instruments(codebook_text) if codebook_text else load_instruments()
+    return code_sentences(all_corpus(), book)
+
+
+def theme_hits_for(doc_ids: pd.Series, codebook_text: str | None = None) -> pd.DataFrame:
+    hits = _theme_hits(store_version(), codebook_text)
+    return hits[hits["doc_id"].isin(doc_ids)]
+
+
+def coded_for(doc_ids: pd.Series, codebook_text: str | None = None) -> pd.DataFrame:
+    coded = _coded(store_version(), codebook_text)
+    return coded[coded["doc_id"].isin(doc_ids)]
+
+
+def counts_for(docs: pd.DataFrame) -> pd.DataFrame:
+    return selected_counts(docs)
+
+
+def quantities_for(doc_ids: pd.Series) -> pd.DataFrame:
+    quantities = selected_quantities()
+    return quantities[quantities["doc_id"].isin(doc_ids)]
+
+
+def texts_for(doc_ids: pd.Series) -> dict[str, str]:
+    corpus = all_corpus()
+    chosen = corpus[corpus["doc_id"].isin(doc_ids)]
+    return dict(zip(chosen["doc_id"].astype(str), chosen["text"], strict=True))
+
+
+def stopwords() -> set[str]:
+    return stopword_set(user=get_store().user_words("stopword"))
+
+
+@st.cache_resource(show_spinner="正在读取省界…")
+def provinces_geojson() -> dict:
+    return province_geojson()

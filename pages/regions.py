@@ -1,0 +1,237 @@
+"""区域比较: places, years or document types side by side."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from analysis import regions_figures as figs
+from analysis.attainment import STATUS_LABELS, attainment
+from analysis.boundaries import SOURCE_NOTE, BoundariesMissing
+from analysis.compare import compared_targets, distinctive_by_group, headline
+from analysis.groups import GROUPING_LABELS, LEVEL_LABELS, group_names, membership, restrict
+from analysis.instruments import (
+    CATEGORY_LABELS,
+    coded_sentence_table,
+    instrument_mix,
+    load_instruments,
+)
+from analysis.similarity import nearest_documents, similarity_matrix
+from analysis.themes import CodebookError, load_themes, parse_themes, theme_profile, theme_sentences
+from analysis.timelines import FAMILY_LABELS
+from pages import _regions_data as data
+from pages._common import no_documents_hint, selected_documents, show_figure, show_table
+
+st.title("区域比较")
+st.caption(
+    "选择两个或更多地区（或年份、文档类型）并排比较：主题、政策工具、目标及其实现、特色词汇和相似度。"
+    "省级分组包含其下属市、区县的文档；全国性文档和地区不明的文档各自成组。"
+)
+docs = selected_documents()
+if docs.empty:
+    no_documents_hint()
+    st.stop()
+
+c1, c2, c3 = st.columns([2, 2, 6])
+by = c1.radio(
+    "比较对象",
+    list(GROUPING_LABELS),
+    format_func=GROUPING_LABELS.get,
+    key="cmp_by",
+    bind="query-params",
+    horizontal=True,
+)
+level = c2.radio(
+    "地区层级",
+    list(LEVEL_LABELS),
+    format_func=LEVEL_LABELS.get,
+    key="cmp_lv",
+    bind="query-params",
+    horizontal=True,
+    disabled=by != "region",
+)
+members_all = membership(docs, by=by, level=level)
+options = group_names(members_all)
+largest = members_all["group"].value_counts().index[:4].tolist()
+state = st.session_state
+if "cmp" in state:  # a new level or grouping: keep what still exists, else start from the largest
+    state["cmp"] = [g for g in state["cmp"] if g in options] or largest
+elif "cmp" not in st.query_params:
+    state["cmp"] = largest
+chosen = c3.multiselect(
+    "要比较的组（至少两个）",
+    options,
+    key="cmp",
+    bind="query-params",
+    placeholder="选择地区、年份或类型",
+)
+if len(chosen) < 2:
+    st.info("请至少选择两个组进行比较。")
+    st.stop()
+members = restrict(members_all, chosen)
+docs = docs[docs["doc_id"].isin(members["doc_id"])]
+
+with st.expander("主题词表与政策工具词表"):
+    upload = st.file_uploader(
+        "载入自己的主题词表（TOML，格式同 analysis/data/themes.toml）", type=["toml"]
+    )
+    theme_text = upload.getvalue().decode("utf-8", errors="replace") if upload else None
+    try:
+        themes = parse_themes(theme_text, source=upload.name) if upload else load_themes()
+    except CodebookError as exc:
+        st.error(f"{exc}。已改用内置主题词表。")
+        themes, theme_text = load_themes(), None
+    instruments = load_instruments()
+    show_table(themes.frame(), "主题词表")
+    show_table(instruments.frame(), "政策工具词表")
+
+hits = data.theme_hits_for(docs["doc_id"], theme_text)
+coded = data.coded_for(docs["doc_id"])
+quantities = data.quantities_for(docs["doc_id"])
+profile = theme_profile(hits, members, docs, themes)
+mix = instrument_mix(coded, members, docs, instruments)
+
+st.subheader("概况")
+show_table(
+    headline(docs, members, profile=profile, mix=mix, quantities=quantities),
+    "各组概况",
+    column_config={
+        "group": "组",
+        "documents": "文档",
+        "chars": "字数",
+        "targets": "目标数",
+        "top_theme": "最突出主题",
+        **{
+            c: st.column_config.ProgressColumn(
+                CATEGORY_LABELS[c], format="percent", min_value=0, max_value=1
+            )
+            for c in ("supply", "demand", "environment")
+        },
+    },
+)
+
+st.subheader("主题")
+show_figure(figs.theme_heatmap(profile), "主题热力图")
+t1, t2 = st.columns(2)
+theme = t1.selectbox(
+    "查看句子：主题", [t.id for t in themes.themes], key="cmp_th", format_func=themes.labels().get
+)
+group = t2.selectbox("组", chosen, key="cmp_thg")
+texts = data.texts_for(docs["doc_id"])
+show_table(theme_sentences(hits, members, texts, theme=theme, group=group), "主题句子", height=240)
+
+st.subheader("政策工具")
+show_figure(figs.instrument_bars(mix), "政策工具结构")
+i1, i2 = st.columns(2)
+inst = i1.selectbox(
+    "查看句子：工具",
+    [i.id for i in instruments.instruments],
+    key="cmp_in",
+    format_func=lambda i: (
+        f"{CATEGORY_LABELS[instruments.by_id()[i].category]}·{instruments.by_id()[i].label}"
+    ),
+)
+igroup = i2.selectbox("组", chosen, key="cmp_ing")
+show_table(
+    coded_sentence_table(coded, members, texts, instrument=inst, group=igroup),
+    "政策工具句子",
+    height=240,
+    column_config={"cues": "判定词", "sentence": "句子"},
+)
+
+st.subheader("目标对比")
+targets = compared_targets(quantities, members)
+if targets.empty:
+    st.info("所选组中没有抽取到目标。")
+else:
+    kinds = targets.groupby(["family", "unit"]).size().sort_values(ascending=False)
+    pick = st.selectbox(
+        "指标类别与单位",
+        list(kinds.index),
+        key="cmp_fam",
+        format_func=lambda k: f"{FAMILY_LABELS.get(k[0], k[0])}（{k[1]}）",
+    )
+    shown = targets[(targets["family"] == pick[0]) & (targets["unit"] == pick[1])]
+    show_figure(figs.targets_strip(shown), "目标值对比")
+    show_table(shown, "目标对比", height=260)
+
+st.subheader("目标实现情况")
+st.caption(
+    "某年报告中为当年设定的目标，与下一年报告中对该年的回顾相比：同一地区、同一指标、同一单位。"
+)
+everything = selected_documents()
+achieved = attainment(
+    data.quantities_for(everything["doc_id"]), membership(everything, by=by, level=level)
+)
+achieved = achieved[achieved["group"].isin(chosen)]
+if achieved.empty:
+    st.info("所选组中没有能与下一年结果对照的目标（需要相邻两年的报告）。")
+else:
+    show_figure(figs.attainment_bars(achieved), "目标实现情况")
+    show_table(
+        achieved.assign(status=achieved["status"].map(STATUS_LABELS)), "目标实现", height=260
+    )
+
+st.subheader("特色词汇")
+distinct = distinctive_by_group(data.counts_for(docs), members, stopwords=data.stopwords())
+for column, name in zip(st.columns(len(chosen)), chosen, strict=True):
+    with column:
+        st.markdown(f"**{name}**")
+        show_table(
+            distinct[distinct["group"] == name][["term", "z", "count"]],
+            f"特色词汇-{name}",
+            column_config={
+                "term": "词",
+                "z": st.column_config.NumberColumn("z", format="%.1f"),
+                "count": "次数",
+            },
+        )
+
+st.subheader("相似度")
+counts = data.counts_for(docs)
+show_figure(
+    figs.similarity_heatmap(similarity_matrix(counts, members, stopwords=data.stopwords())),
+    "组间相似度",
+)
+labels = docs.set_index("doc_id")["source"]
+doc = st.selectbox(
+    "与这篇文档最相似的文档", list(labels.index), key="cmp_doc", format_func=labels.get
+)
+near = nearest_documents(counts, doc, stopwords=data.stopwords())
+show_table(
+    near.assign(source=near["doc_id"].map(labels)),
+    "最相似文档",
+    column_config={"similarity": st.column_config.NumberColumn("相似度", format="%.3f")},
+)
+
+st.subheader("地图")
+measure = st.selectbox("着色指标", ["文档数", "目标数", "主题强度（每万字）"], key="cmp_map")
+provinces = membership(everything, by="region", level="province")
+if measure == "文档数":
+    values = provinces.groupby("group").size()
+elif measure == "目标数":
+    values = (
+        data.quantities_for(everything["doc_id"])
+        .query("kind == 'target'")
+        .merge(provinces, on="doc_id")
+        .groupby("group")
+        .size()
+    )
+else:
+    values = (
+        theme_profile(
+            data.theme_hits_for(everything["doc_id"], theme_text), provinces, everything, themes
+        )
+        .query("theme == @theme")
+        .set_index("group")["per_10k"]
+    )
+    measure = f"{themes.labels()[theme]}（每万字）"
+values = pd.DataFrame({"province": values.index, "value": values.to_numpy()})
+try:
+    show_figure(
+        figs.province_map(values, data.provinces_geojson(), measure=measure, source=SOURCE_NOTE),
+        "省级地图",
+    )
+except BoundariesMissing as exc:
+    st.warning(str(exc))
+show_table(values, "地图数据", column_config={"province": "省", "value": measure})
