@@ -54,8 +54,9 @@ members_all = membership(docs, by=by, level=level)
 options = group_names(members_all)
 largest = members_all["group"].value_counts().index[:4].tolist()
 state = st.session_state
-if "cmp" in state:  # a new level or grouping: keep what still exists, else start from the largest
-    state["cmp"] = [g for g in state["cmp"] if g in options] or largest
+if "cmp" in state:  # a new level or grouping: keep what still exists, else the largest
+    kept = [g for g in state["cmp"] if g in options]
+    state["cmp"] = kept if kept or not state["cmp"] else largest
 elif "cmp" not in st.query_params:
     state["cmp"] = largest
 chosen = c3.multiselect(
