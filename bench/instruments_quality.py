@@ -51,7 +51,8 @@ def main() -> None:
     coded = [code_sentence(s, book) for s in labelled["sentence"]]
     predicted = pd.Series([c[0] for c in coded])
     table = scores(labelled["category"], predicted)
-    print(f"{len(labelled)} labelled sentences; accuracy {(predicted == labelled['category']).mean():.3f}")
+    accuracy = (predicted == labelled["category"]).mean()
+    print(f"{len(labelled)} labelled sentences; accuracy {accuracy:.3f}")
     print(table.to_string(index=False, float_format="{:.3f}".format))
     if args.errors:
         for (gold, sentence), (got, inst, cues) in zip(

@@ -8,9 +8,12 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from analysis.attainment import attainment
 from analysis.boundaries import province_geojson
+from analysis.compare import distinctive_by_group
 from analysis.instruments import code_sentences, load_instruments, parse_instruments
 from analysis.segmentation import stopword_set
+from analysis.similarity import nearest_documents, similarity_matrix
 from analysis.themes import load_themes, parse_themes, theme_hits
 from pages._common import all_corpus, get_store, selected_counts, selected_quantities, store_version
 
@@ -59,3 +62,47 @@ def stopwords() -> set[str]:
 @st.cache_resource(show_spinner="正在读取省界…")
 def provinces_geojson() -> dict:
     return province_geojson()
+
+
+# Analyses over the selection, cached per store version and selection: a rerun that only
+# changes a picker below them does not recompute them.
+
+
+@st.cache_data(show_spinner="正在对照目标与结果…", max_entries=32)
+def _attainment(version: str, members: pd.DataFrame) -> pd.DataFrame:
+    quantities = selected_quantities()
+    return attainment(quantities[quantities["doc_id"].isin(members["doc_id"])], members)
+
+
+def attainment_for(members: pd.DataFrame) -> pd.DataFrame:
+    return _attainment(store_version(), members)
+
+
+@st.cache_data(show_spinner="正在计算特色词汇…", max_entries=32)
+def _distinctive(version: str, members: pd.DataFrame) -> pd.DataFrame:
+    counts = selected_counts(members)
+    return distinctive_by_group(counts, members, stopwords=stopwords())
+
+
+def distinctive_for(members: pd.DataFrame) -> pd.DataFrame:
+    return _distinctive(store_version(), members)
+
+
+@st.cache_data(show_spinner="正在计算相似度…", max_entries=32)
+def _group_similarity(version: str, members: pd.DataFrame) -> pd.DataFrame:
+    counts = selected_counts(members)
+    return similarity_matrix(counts, members, stopwords=stopwords())
+
+
+def group_similarity_for(members: pd.DataFrame) -> pd.DataFrame:
+    return _group_similarity(store_version(), members)
+
+
+@st.cache_data(show_spinner="正在查找最相似的文档…", max_entries=32)
+def _nearest(version: str, doc_ids: tuple[str, ...], doc_id: str) -> pd.DataFrame:
+    counts = selected_counts(pd.DataFrame({"doc_id": list(doc_ids)}))
+    return nearest_documents(counts, doc_id, stopwords=stopwords())
+
+
+def nearest_for(doc_ids: pd.Series, doc_id: str) -> pd.DataFrame:
+    return _nearest(store_version(), tuple(doc_ids), doc_id)

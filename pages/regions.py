@@ -6,9 +6,9 @@ import pandas as pd
 import streamlit as st
 
 from analysis import regions_figures as figs
-from analysis.attainment import STATUS_LABELS, attainment
+from analysis.attainment import STATUS_LABELS
 from analysis.boundaries import SOURCE_NOTE, BoundariesMissing
-from analysis.compare import compared_targets, distinctive_by_group, headline
+from analysis.compare import compared_targets, headline
 from analysis.groups import GROUPING_LABELS, LEVEL_LABELS, group_names, membership, restrict
 from analysis.instruments import (
     CATEGORY_LABELS,
@@ -16,11 +16,17 @@ from analysis.instruments import (
     instrument_mix,
     load_instruments,
 )
-from analysis.similarity import nearest_documents, similarity_matrix
+from analysis.similarity import SimilarityError
 from analysis.themes import CodebookError, load_themes, parse_themes, theme_profile, theme_sentences
 from analysis.timelines import FAMILY_LABELS
 from pages import _regions_data as data
 from pages._common import no_documents_hint, selected_documents, show_figure, show_table
+from pages._regions_labels import (
+    ATTAINMENT_LABELS,
+    SENTENCE_LABELS,
+    TARGET_LABELS,
+    pick_from_chart,
+)
 
 st.title("区域比较")
 st.caption(
@@ -112,32 +118,49 @@ show_table(
 )
 
 st.subheader("主题")
-show_figure(figs.theme_heatmap(profile), "主题热力图")
+st.caption("点击热力图的一格，下方即列出这一组这一主题的句子。")
+theme_ids = {t.label: t.id for t in themes.themes}
+show_figure(
+    figs.theme_heatmap(profile),
+    "主题热力图",
+    on_select=lambda key: pick_from_chart(key, "cmp_thg", "cmp_th", lambda p: theme_ids[p["y"]]),
+)
 t1, t2 = st.columns(2)
 theme = t1.selectbox(
-    "查看句子：主题", [t.id for t in themes.themes], key="cmp_th", format_func=themes.labels().get
+    "查看句子：主题", list(theme_ids.values()), key="cmp_th", format_func=themes.labels().get
 )
 group = t2.selectbox("组", chosen, key="cmp_thg")
 texts = data.texts_for(docs["doc_id"])
-show_table(theme_sentences(hits, members, texts, theme=theme, group=group), "主题句子", height=240)
+sentences = theme_sentences(hits, members, texts, theme=theme, group=group)
+show_table(
+    sentences.assign(theme=sentences["theme"].map(themes.labels())),
+    "主题句子",
+    height=240,
+    column_config=SENTENCE_LABELS,
+)
 
 st.subheader("政策工具")
-show_figure(figs.instrument_bars(mix), "政策工具结构")
+st.caption("每句按词表编码为一种工具；点击柱子的一段，下方即列出这些句子及判定它们的词。")
+show_figure(
+    figs.instrument_bars(mix),
+    "政策工具结构",
+    on_select=lambda key: pick_from_chart(key, "cmp_ing", "cmp_in", lambda p: p["customdata"][1]),
+)
 i1, i2 = st.columns(2)
+by_id = instruments.by_id()
 inst = i1.selectbox(
     "查看句子：工具",
-    [i.id for i in instruments.instruments],
+    list(by_id),
     key="cmp_in",
-    format_func=lambda i: (
-        f"{CATEGORY_LABELS[instruments.by_id()[i].category]}·{instruments.by_id()[i].label}"
-    ),
+    format_func=lambda i: f"{CATEGORY_LABELS[by_id[i].category]}·{by_id[i].label}",
 )
 igroup = i2.selectbox("组", chosen, key="cmp_ing")
+coded_rows = coded_sentence_table(coded, members, texts, instrument=inst, group=igroup)
 show_table(
-    coded_sentence_table(coded, members, texts, instrument=inst, group=igroup),
+    coded_rows.assign(category=coded_rows["category"].map(CATEGORY_LABELS)),
     "政策工具句子",
     height=240,
-    column_config={"cues": "判定词", "sentence": "句子"},
+    column_config=SENTENCE_LABELS,
 )
 
 st.subheader("目标对比")
@@ -154,27 +177,28 @@ else:
     )
     shown = targets[(targets["family"] == pick[0]) & (targets["unit"] == pick[1])]
     show_figure(figs.targets_strip(shown), "目标值对比")
-    show_table(shown, "目标对比", height=260)
+    show_table(shown, "目标对比", height=260, column_config=TARGET_LABELS)
 
 st.subheader("目标实现情况")
 st.caption(
     "某年报告中为当年设定的目标，与下一年报告中对该年的回顾相比：同一地区、同一指标、同一单位。"
 )
 everything = selected_documents()
-achieved = attainment(
-    data.quantities_for(everything["doc_id"]), membership(everything, by=by, level=level)
-)
+achieved = data.attainment_for(membership(everything, by=by, level=level))
 achieved = achieved[achieved["group"].isin(chosen)]
 if achieved.empty:
     st.info("所选组中没有能与下一年结果对照的目标（需要相邻两年的报告）。")
 else:
     show_figure(figs.attainment_bars(achieved), "目标实现情况")
     show_table(
-        achieved.assign(status=achieved["status"].map(STATUS_LABELS)), "目标实现", height=260
+        achieved.assign(status=achieved["status"].map(STATUS_LABELS)),
+        "目标实现",
+        height=260,
+        column_config=ATTAINMENT_LABELS,
     )
 
 st.subheader("特色词汇")
-distinct = distinctive_by_group(data.counts_for(docs), members, stopwords=data.stopwords())
+distinct = data.distinctive_for(members)
 for column, name in zip(st.columns(len(chosen)), chosen, strict=True):
     with column:
         st.markdown(f"**{name}**")
@@ -189,16 +213,16 @@ for column, name in zip(st.columns(len(chosen)), chosen, strict=True):
         )
 
 st.subheader("相似度")
-counts = data.counts_for(docs)
-show_figure(
-    figs.similarity_heatmap(similarity_matrix(counts, members, stopwords=data.stopwords())),
-    "组间相似度",
-)
+show_figure(figs.similarity_heatmap(data.group_similarity_for(members)), "组间相似度")
 labels = docs.set_index("doc_id")["source"]
 doc = st.selectbox(
     "与这篇文档最相似的文档", list(labels.index), key="cmp_doc", format_func=labels.get
 )
-near = nearest_documents(counts, doc, stopwords=data.stopwords())
+try:
+    near = data.nearest_for(docs["doc_id"], doc)
+except SimilarityError as exc:
+    st.info(str(exc))
+    near = pd.DataFrame({"doc_id": [], "similarity": []})
 show_table(
     near.assign(source=near["doc_id"].map(labels)),
     "最相似文档",
