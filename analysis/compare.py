@@ -160,6 +160,9 @@ def compare(
 
 __all__ = [
     "DISTINCTIVE_COLUMNS",
+    "MAP_MEASURES",
+    "MAP_MEASURE_LABELS",
+    "province_values",
     "HEADLINE_COLUMNS",
     "MEASURES",
     "TARGET_COLUMNS",
@@ -169,3 +172,43 @@ __all__ = [
     "distinctive_by_group",
     "headline",
 ]
+
+
+MAP_MEASURES: Final[tuple[str, ...]] = ("documents", "targets", "theme", "supply", "demand", "environment")
+MAP_MEASURE_LABELS: Final[dict[str, str]] = {
+    "documents": "文档数",
+    "targets": "目标数",
+    "theme": "主题强度（每万字）",
+    "supply": "供给型工具占比",
+    "demand": "需求型工具占比",
+    "environment": "环境型工具占比",
+}
+
+
+def province_values(
+    measure: str,
+    *,
+    docs: pd.DataFrame,
+    provinces: pd.DataFrame,
+    quantities: pd.DataFrame,
+    profile: pd.DataFrame,
+    mix: pd.DataFrame,
+    theme: str | None = None,
+) -> pd.DataFrame:
+    """province, value: one measure per province group (`provinces` = province-level
+    membership), for the map. `profile` and `mix` are the theme profile and instrument mix
+    of the same membership.
+    """
+    if measure not in MAP_MEASURES:
+        raise CompareError(f"measure={measure!r} 无效；可选：{', '.join(MAP_MEASURES)}")
+    if measure == "documents":
+        values = provinces.groupby("group").size().astype(float)
+    elif measure == "targets":
+        targets = quantities[quantities["kind"] == "target"].merge(provinces, on="doc_id")
+        values = targets.groupby("group").size().astype(float)
+    elif measure == "theme":
+        values = profile[profile["theme"] == theme].set_index("group")["per_10k"]
+    else:
+        split = category_mix(mix)
+        values = split[split["category"] == measure].set_index("group")["share"]
+    return pd.DataFrame({"province": values.index, "value": values.to_numpy(dtype=float)})

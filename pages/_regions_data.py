@@ -5,6 +5,8 @@ without touching the page.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
+
 import pandas as pd
 import streamlit as st
 
@@ -49,10 +51,33 @@ def quantities_for(doc_ids: pd.Series) -> pd.DataFrame:
     return quantities[quantities["doc_id"].isin(doc_ids)]
 
 
-def texts_for(doc_ids: pd.Series) -> dict[str, str]:
-    corpus = all_corpus()
-    chosen = corpus[corpus["doc_id"].isin(doc_ids)]
-    return dict(zip(chosen["doc_id"].astype(str), chosen["text"], strict=True))
+@st.cache_data(show_spinner=False, max_entries=256)
+def _text(version: str, doc_id: str) -> str:
+    return get_store().text(doc_id)
+
+
+class _StoreTexts(Mapping[str, str]):
+    """Clean texts fetched one document at a time, only for the sentences shown (the whole
+    corpus is 14 M characters; copying it out of the cache on every rerun took seconds).
+    """
+
+    def __init__(self, doc_ids: pd.Series) -> None:
+        self._ids = set(doc_ids.astype(str))
+
+    def __getitem__(self, doc_id: str) -> str:
+        if doc_id not in self._ids:
+            raise KeyError(doc_id)
+        return _text(store_version(), doc_id)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._ids)
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+
+def texts_for(doc_ids: pd.Series) -> Mapping[str, str]:
+    return _StoreTexts(doc_ids)
 
 
 def stopwords() -> set[str]:

@@ -69,3 +69,25 @@ def pick_from_chart(
         return
     st.session_state[group_key] = point.get("x")
     st.session_state[item_key] = item
+
+
+HEADLINE_LABELS: dict[str, object] = {
+    "group": "组",
+    "documents": "文档",
+    "chars": "字数",
+    "targets": "目标数",
+    "top_theme": "最突出主题",
+    **{
+        category: st.column_config.ProgressColumn(label, format="percent", min_value=0, max_value=1)
+        for category, label in (
+            ("supply", "供给型"),
+            ("demand", "需求型"),
+            ("environment", "环境型"),
+        )
+    },
+}
+TERM_LABELS: dict[str, object] = {
+    "term": "词",
+    "z": st.column_config.NumberColumn("z", format="%.1f"),
+    "count": "次数",
+}
