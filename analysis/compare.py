@@ -160,10 +160,9 @@ def compare(
 
 __all__ = [
     "DISTINCTIVE_COLUMNS",
+    "HEADLINE_COLUMNS",
     "MAP_MEASURES",
     "MAP_MEASURE_LABELS",
-    "province_values",
-    "HEADLINE_COLUMNS",
     "MEASURES",
     "TARGET_COLUMNS",
     "CompareError",
@@ -171,10 +170,18 @@ __all__ = [
     "compared_targets",
     "distinctive_by_group",
     "headline",
+    "province_values",
 ]
 
 
-MAP_MEASURES: Final[tuple[str, ...]] = ("documents", "targets", "theme", "supply", "demand", "environment")
+MAP_MEASURES: Final[tuple[str, ...]] = (
+    "documents",
+    "targets",
+    "theme",
+    "supply",
+    "demand",
+    "environment",
+)
 MAP_MEASURE_LABELS: Final[dict[str, str]] = {
     "documents": "文档数",
     "targets": "目标数",

@@ -62,8 +62,26 @@ def theme_heatmap(profile: pd.DataFrame, *, value: str = "per_10k") -> go.Figure
             colorbar={"title": "每万字" if value == "per_10k" else "占比"},
         )
     )
+    _clickable_cells(figure, wide, hits)
     figure.update_yaxes(autorange="reversed")
     return _styled(figure, title="主题强度（每万字命中次数）", height=max(400, 24 * len(order)))
+
+
+def _clickable_cells(figure: go.Figure, wide: pd.DataFrame, hits: pd.DataFrame) -> None:
+    """Near-invisible markers on every heatmap cell: a heatmap itself reports no clicked
+    point to the page, a scatter does, so a click on a cell can open its sentences.
+    """
+    cells = wide.stack().rename("value").reset_index()
+    cells.columns = ["label", "group", "value"]
+    figure.add_scatter(
+        x=cells["group"],
+        y=cells["label"],
+        mode="markers",
+        marker={"size": 18, "opacity": 0.01, "color": "#000000", "symbol": "square"},
+        customdata=hits.stack().reindex(pd.MultiIndex.from_frame(cells[["label", "group"]])),
+        hovertemplate="%{x} · %{y}<br>点击查看句子（命中 %{customdata} 次）<extra></extra>",
+        showlegend=False,
+    )
 
 
 def instrument_bars(mix: pd.DataFrame) -> go.Figure:

@@ -35,7 +35,8 @@ def test_regions_page_compares_two_picked_regions(server: str, page) -> None:  #
     for typed, option in (("武汉", "湖北省 武汉市"), ("西安", "陕西省 西安市")):
         picker.click()
         picker.fill(typed)
-        page.get_by_role("option", name=option).click()
+        page.get_by_role("option", name=option).click(timeout=90_000)
+        widget.locator(f'button[aria-label="Remove {option}"]').wait_for(timeout=90_000)
         page.wait_for_load_state("networkidle")
         time.sleep(1)
     page.keyboard.press("Escape")
@@ -62,3 +63,24 @@ def test_regions_from_the_url(server: str, page) -> None:  # noqa: F811
     )
     assert "安徽省 合肥市" in chosen and "广东省 广州市" in chosen
     assert "湖北省 武汉市" not in chosen
+
+
+def test_a_click_on_the_theme_heatmap_lists_that_cells_sentences(server: str, page) -> None:  # noqa: F811
+    page.goto(server)
+    page.get_by_text("文档列表", exact=False).first.wait_for(timeout=90_000)
+    page.goto(f"{server}/regions")
+    page.get_by_text("特色词汇", exact=False).first.wait_for(timeout=90_000)
+    page.wait_for_load_state("networkidle")
+    time.sleep(2)
+    cells = page.locator('[data-testid="stPlotlyChart"]').first.locator(".nsewdrag").first
+    cells.scroll_into_view_if_needed()
+    time.sleep(1)
+    box = cells.bounding_box()
+    pickers = page.locator("[data-testid=stSelectbox]")
+    before = pickers.nth(0).locator("input").input_value()
+    # the last column (陕西省: groups are in name order), a row a third of the way down
+    page.mouse.click(box["x"] + box["width"] * 0.875, box["y"] + box["height"] * 0.3)
+    page.wait_for_load_state("networkidle")
+    time.sleep(3)
+    assert pickers.nth(1).locator("input").input_value() == "陕西省"
+    assert pickers.nth(0).locator("input").input_value() != before
