@@ -62,7 +62,8 @@ def thin_geometry(geometry: dict[str, Any], tolerance: float = 0.03) -> dict[str
     """A (Multi)Polygon with fewer points and without islands smaller than the tolerance;
     the largest polygon is always kept so no province disappears.
 
-    >>> square = {"type": "Polygon", "coordinates": [[[0, 0], [0, 1], [1, 1], [1, 0], [0, 0]]]}
+    >>> ring = [[0.0, 0.0], [0.0, 1.0], [1.0, 1.0], [1.0, 0.0], [0.0, 0.0]]
+    >>> square = {"type": "Polygon", "coordinates": [ring]}
     >>> thin_geometry(square)["coordinates"][0][0][:2]
     [[0.0, 0.0], [0.0, 1.0]]
     """

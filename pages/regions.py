@@ -104,6 +104,7 @@ def theme_sentence_section(hits, members, doc_ids, themes, chosen) -> None:
         "查看句子：主题",
         [t.id for t in themes.themes],
         key="cmp_th",
+        bind="query-params",
         format_func=themes.labels().get,
     )
     group = t2.selectbox("组", chosen, key="cmp_thg")
@@ -124,6 +125,7 @@ def instrument_sentence_section(coded, members, doc_ids, instruments, chosen) ->
         "查看句子：工具",
         list(by_id),
         key="cmp_in",
+        bind="query-params",
         format_func=lambda i: f"{CATEGORY_LABELS[by_id[i].category]}·{by_id[i].label}",
     )
     group = i2.selectbox("组", chosen, key="cmp_ing")
@@ -178,12 +180,17 @@ def nearest_section(docs) -> None:
 def map_section(everything, theme_text, themes, instruments) -> None:
     m1, m2 = st.columns(2)
     measure = m1.selectbox(
-        "着色指标", list(MAP_MEASURE_LABELS), key="cmp_map", format_func=MAP_MEASURE_LABELS.get
+        "着色指标",
+        list(MAP_MEASURE_LABELS),
+        key="cmp_map",
+        bind="query-params",
+        format_func=MAP_MEASURE_LABELS.get,
     )
     theme = m2.selectbox(
         "主题（主题强度时）",
         [t.id for t in themes.themes],
         key="cmp_mth",
+        bind="query-params",
         format_func=themes.labels().get,
         disabled=measure != "theme",
     )
