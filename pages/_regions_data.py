@@ -131,3 +131,13 @@ def _nearest(version: str, doc_ids: tuple[str, ...], doc_id: str) -> pd.DataFram
 
 def nearest_for(doc_ids: pd.Series, doc_id: str) -> pd.DataFrame:
     return _nearest(store_version(), tuple(doc_ids), doc_id)
+
+
+@st.cache_data(show_spinner="正在计算文档间相似度…", max_entries=32)
+def _document_similarity(version: str, doc_ids: tuple[str, ...]) -> pd.DataFrame:
+    counts = selected_counts(pd.DataFrame({"doc_id": list(doc_ids)}))
+    return similarity_matrix(counts, stopwords=stopwords())
+
+
+def document_similarity_for(doc_ids: pd.Series) -> pd.DataFrame:
+    return _document_similarity(store_version(), tuple(doc_ids))

@@ -158,8 +158,24 @@ def targets_section(quantities, members) -> None:
     show_table(shown, "目标对比", height=260, column_config=TARGET_LABELS)
 
 
+DOC_MATRIX_LIMIT = 60  # documents; beyond that a document × document heatmap is unreadable
+
+
 @st.fragment
 def nearest_section(docs) -> None:
+    if len(docs) <= DOC_MATRIX_LIMIT:
+        matrix = data.document_similarity_for(docs["doc_id"])
+        names = docs.set_index("doc_id")["source"].str.slice(0, 24)
+        show_figure(
+            figs.similarity_heatmap(
+                matrix.rename(index=names, columns=names), title="文档间相似度（TF-IDF 余弦）"
+            ),
+            "文档间相似度",
+        )
+    else:
+        st.caption(
+            f"所选组共 {len(docs)} 篇文档；不超过 {DOC_MATRIX_LIMIT} 篇时显示文档间相似度矩阵。"
+        )
     labels = docs.set_index("doc_id")["source"]
     doc = st.selectbox(
         "与这篇文档最相似的文档", list(labels.index), key="cmp_doc", format_func=labels.get

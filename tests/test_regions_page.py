@@ -78,3 +78,9 @@ def test_groups_by_year() -> None:
     at.radio(key="cmp_by").set_value("year").run()
     assert not at.exception, at.exception
     assert sorted(headline_table(at)["group"]) == ["2018", "2023", "2025"]
+
+
+def test_small_selections_show_the_document_similarity_matrix() -> None:
+    at = regions_page()
+    chart_ids = [c.proto.id for c in at.get("plotly_chart")]
+    assert any("文档间相似度" in chart_id for chart_id in chart_ids)
