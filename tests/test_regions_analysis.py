@@ -402,3 +402,14 @@ def test_group_similarity_and_nearest_documents() -> None:
     nearest = nearest_documents(COUNTS, "a")
     assert nearest["doc_id"].tolist()[0] == "b"
     assert "a" not in set(nearest["doc_id"])
+
+
+def test_shipped_boundaries_cover_provinces_and_cities() -> None:
+    from analysis.boundaries import BoundariesMissing, city_geojson, province_geojson
+
+    names = {f["properties"]["name"] for f in province_geojson()["features"]}
+    assert {"湖北省", "广东省", "新疆维吾尔自治区", "上海市"} <= names
+    assert len(names) == 34
+    assert "武汉市" in {f["properties"]["name"] for f in city_geojson("湖北省")["features"]}
+    with pytest.raises(BoundariesMissing, match="上海市"):
+        city_geojson("上海市")

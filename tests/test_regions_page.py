@@ -84,3 +84,11 @@ def test_small_selections_show_the_document_similarity_matrix() -> None:
     at = regions_page()
     chart_ids = [c.proto.id for c in at.get("plotly_chart")]
     assert any("文档间相似度" in chart_id for chart_id in chart_ids)
+
+
+def test_the_map_can_show_the_cities_of_a_province() -> None:
+    at = regions_page()
+    at.selectbox(key="cmp_scope").set_value("湖北省").run()
+    assert not at.exception, at.exception
+    areas = next(df.value for df in at.dataframe if list(df.value.columns) == ["province", "value"])
+    assert areas["province"].tolist() == ["武汉市"]
