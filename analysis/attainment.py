@@ -144,8 +144,10 @@ _UNITS: Final = frozenset(u for m in METRICS for u in m.units)
 
 
 def _keyed(quantities: pd.DataFrame, kind: str) -> pd.DataFrame:
-    rows = quantities[(quantities["kind"] == kind) & quantities["unit"].isin(_UNITS)].copy()
-    metrics = _with_inherited_subject(rows)
+    rows = quantities[quantities["kind"] == kind].copy()
+    metrics = _with_inherited_subject(rows)  # before the unit filter: the subject may be 元
+    keep = rows["unit"].isin(_UNITS)
+    rows, metrics = rows[keep], metrics[keep]
     rows["metric_key"] = [metric_key(m, u) for m, u in zip(metrics, rows["unit"], strict=True)]
     rows = rows[rows["metric_key"].notna()]
     district = rows["district"] if "district" in rows else pd.Series(None, index=rows.index)

@@ -342,6 +342,62 @@ def test_attainment_links_met_missed_and_no_result() -> None:
     assert "戊省" not in table.index  # results alone are not targets
 
 
+def test_a_bare_growth_rate_takes_the_subject_before_it() -> None:
+    rows = _quantities(
+        [
+            (
+                "t",
+                "甲省",
+                None,
+                2025,
+                "地区生产总值增长",
+                5.5,
+                None,
+                "%",
+                "≈",
+                "target",
+                2025,
+                "T",
+                1,
+            ),
+            (
+                "r",
+                "甲省",
+                None,
+                2026,
+                "全省地区生产总值达到",
+                5.53e12,
+                None,
+                "元",
+                "=",
+                "achievement",
+                2025,
+                "R",
+                1,
+            ),
+            (
+                "r",
+                "甲省",
+                None,
+                2026,
+                "稳居全国前十强、增长",
+                4.8,
+                None,
+                "%",
+                "=",
+                "achievement",
+                2025,
+                "R",
+                20,
+            ),
+        ]
+    )
+    members = pd.DataFrame({"doc_id": ["t", "r"], "group": ["甲省", "甲省"]})
+    table = attainment(rows, members)
+    assert table["result_value"].tolist() == [4.8]
+    assert table["status"].tolist() == ["missed"]
+
+
 def test_metric_keys_keep_different_indicators_apart() -> None:
     assert metric_key("地区生产总值增长", "%") == "gdp_growth"
     assert metric_key("固定资产投资增长", "%") == "fai_growth"
@@ -370,6 +426,8 @@ def test_provincial_gdp_targets_of_2025_link_to_2026_results(corpus_dir: Path, t
     # hand-checked: 广东 set 5% and reported 3.9%; 上海 set 5% and reported 5.4%
     by_region = gdp.set_index("region")
     assert by_region.loc["广东省", "status"] == "missed"
+    # 湖南 2026: 地区生产总值达到5.53万亿元、稳居全国前十强、增长4.8% (the subject comes first)
+    assert by_region.loc["湖南省", "result_value"] == 4.8
     assert by_region.loc["上海市", "result_value"] == 5.4
 
 
