@@ -17,6 +17,7 @@ PAGES = [
     st.Page("pages/document.py", title="文档", icon=":material/article:"),
     st.Page("pages/keywords.py", title="关键词", icon=":material/key:"),
     st.Page("pages/targets.py", title="目标", icon=":material/flag:"),
+    st.Page("pages/regions.py", title="区域比较", icon=":material/compare_arrows:"),
     st.Page("pages/dictionary.py", title="分词与词典", icon=":material/spellcheck:"),
     st.Page("pages/upload.py", title="导入文档", icon=":material/upload_file:"),
 ]

@@ -243,6 +243,18 @@ def style(
     return figure
 
 
+def with_context(figure: go.Figure, context: ChartContext) -> go.Figure:
+    """Subtitle and source line added to a figure already styled without them."""
+    margin = figure.layout.margin
+    left = margin.l if margin.l is not None else 60
+    return style(
+        figure,
+        title=figure.layout.title.text or "",
+        context=context,
+        height=figure.layout.height,
+    ).update_layout(margin_l=left)
+
+
 def integer_axis(figure: go.Figure, axis: str, maximum: float) -> None:
     """Whole-number ticks for counts: 0, 1, 2 … rather than 0.5 steps on small counts."""
     spec: dict = {"tickformat": ",d", "rangemode": "tozero"}

@@ -289,6 +289,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("segment", parents=[common], help="分词：输出以空格分隔的词")
     p.add_argument("text")
     add_export_parser(sub)
+    add_regions_commands(sub, common)
     return parser
 
 
@@ -335,6 +336,65 @@ def cmd_export(args: argparse.Namespace, store: Store) -> int:
         return 0
     for path in write_view_files(view, [args.format], args.out):
         print(path)
+    return 0
+
+
+# --------------------------------------------------------------------------- regions
+# `compare` and `codebook`: the regions comparison (issue 9), kept in one block.
+
+
+def add_regions_commands(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser(
+        "compare", parents=[common], help="分组比较：主题、政策工具、目标、目标实现、相似度"
+    )
+    add_filter_options(p)
+    p.add_argument("--by", choices=["region", "year", "doc_type"], default="region")
+    p.add_argument("--level", choices=["province", "city", "district"], default="province")
+    p.add_argument(
+        "--measure",
+        choices=["themes", "instruments", "targets", "attainment", "similarity"],
+        required=True,
+    )
+    p.add_argument("--group", action="append", help="只输出这些组（可重复），默认全部")
+    p.add_argument("--themes", default=None, help="自己的主题词表（TOML）")
+    p.add_argument("--instruments", default=None, help="自己的政策工具词表（TOML）")
+    p = sub.add_parser("codebook", parents=[common], help="输出正在使用的主题或政策工具词表")
+    p.add_argument("which", choices=["themes", "instruments"])
+    p.add_argument("--file", default=None, help="检查并输出这个词表文件，而不是内置词表")
+
+
+@command("compare")
+def cmd_compare(args: argparse.Namespace, store: Store) -> int:
+    from analysis.compare import compare
+    from analysis.groups import membership, restrict
+    from analysis.instruments import load_instruments
+    from analysis.themes import load_themes
+
+    corpus = apply_filters(store.corpus(), filters_from_args(args))
+    members = restrict(membership(corpus, by=args.by, level=args.level), args.group or ())
+    corpus = corpus[corpus["doc_id"].isin(members["doc_id"])]
+    counts = store.token_counts()
+    table = compare(
+        args.measure,
+        corpus=corpus,
+        members=members,
+        counts=counts[counts["doc_id"].isin(members["doc_id"])],
+        quantities=store.quantities(),
+        themes=load_themes(args.themes),
+        instruments=load_instruments(args.instruments),
+        stopwords=_stopwords(store),
+    )
+    emit(table, args.format)
+    return 0
+
+
+@command("codebook")
+def cmd_codebook(args: argparse.Namespace, store: Store) -> int:
+    from analysis.instruments import load_instruments
+    from analysis.themes import load_themes
+
+    book = load_themes(args.file) if args.which == "themes" else load_instruments(args.file)
+    emit(book.frame(), args.format)
     return 0
 
 

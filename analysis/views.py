@@ -20,7 +20,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from analysis import figures, keywords, overview, timelines
-from analysis.chart_style import ChartContext, selection_regions
+from analysis.chart_style import ChartContext, selection_regions, with_context
 from analysis.errors import PolicyLensError
 from analysis.filters import Filters, apply_filters, describe_filters, with_region
 from analysis.labels import localised
@@ -187,10 +187,50 @@ def targets_view(selection: Selection, options: Mapping[str, object]) -> View:
     return view
 
 
+def regions_view(selection: Selection, options: Mapping[str, object]) -> View:
+    """Themes, instrument mix and target attainment of the selection's provinces (or of the
+    groups chosen on the page: `cmp`, at level `cmp_lv`)."""
+    from analysis import regions_figures
+    from analysis.attainment import attainment
+    from analysis.groups import membership, restrict
+    from analysis.instruments import code_sentences, instrument_mix, load_instruments
+    from analysis.themes import load_themes, theme_hits, theme_profile
+
+    view = View("regions", VIEW_TITLES["regions"])
+    docs = selection.docs
+    if docs.empty:
+        view.notes.append("当前筛选下没有文档。")
+        return view
+    level = {"省": "province", "市": "city", "区县": "district"}.get(
+        str(options.get("cmp_lv", "")), "province"
+    )
+    members = membership(docs, by="region", level=level)  # type: ignore[arg-type]
+    chosen = [str(g) for g in options.get("cmp") or ()]  # type: ignore[union-attr]
+    if chosen:
+        members = restrict(members, chosen)
+    corpus = selection.store.corpus()
+    corpus = corpus[corpus["doc_id"].isin(members["doc_id"])]
+    themes, instruments = load_themes(), load_instruments()
+    profile = theme_profile(theme_hits(corpus, themes), members, docs, themes)
+    mix = instrument_mix(code_sentences(corpus, instruments), members, docs, instruments)
+    view.figures["主题强度"] = regions_figures.theme_heatmap(profile)
+    view.figures["政策工具结构"] = regions_figures.instrument_bars(mix)
+    view.tables["主题强度"] = localised(profile)
+    view.tables["政策工具结构"] = localised(mix)
+    reached = attainment(selection.quantities(), members)
+    if not reached.empty:
+        view.figures["目标实现"] = regions_figures.attainment_bars(reached)
+        view.tables["目标实现"] = localised(reached)
+    context = selection.context()
+    view.figures = {name: with_context(f, context) for name, f in view.figures.items()}
+    return view
+
+
 BUILDERS: dict[str, Callable[[Selection, Mapping[str, object]], View]] = {
     "overview": overview_view,
     "keywords": keywords_view,
     "targets": targets_view,
+    "regions": regions_view,
 }
 
 

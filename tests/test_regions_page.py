@@ -1,0 +1,94 @@
+"""The 区域比较 page through AppTest, from the real entry point, on the four seeds."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from .conftest import ROOT
+
+PAGE = "pages/regions.py"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def app_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("regions") / "app.duckdb"
+    old = os.environ.get("POLICYLENS_STORE")
+    os.environ["POLICYLENS_STORE"] = str(path)
+    from pages._common import get_store
+
+    get_store.clear()
+    yield path
+    get_store.clear()
+    if old is None:
+        os.environ.pop("POLICYLENS_STORE", None)
+    else:
+        os.environ["POLICYLENS_STORE"] = old
+
+
+def regions_page() -> AppTest:
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120).run()
+    at.switch_page(PAGE).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def headline_table(at: AppTest):
+    return next(df.value for df in at.dataframe if "top_theme" in df.value.columns)
+
+
+def test_page_renders_every_section_for_the_largest_groups() -> None:
+    at = regions_page()
+    assert at.title[0].value == "区域比较"
+    assert sorted(at.multiselect(key="cmp").value) == ["安徽省", "广东省", "湖北省", "陕西省"]
+    headings = [h.value for h in at.subheader]
+    for section in ("概况", "主题", "政策工具", "目标对比", "特色词汇", "相似度", "地图"):
+        assert section in headings
+    assert len(headline_table(at)) == 4
+
+
+def test_changing_the_regions_changes_the_tables() -> None:
+    at = regions_page()
+    at.radio(key="cmp_lv").set_value("city").run()
+    at.multiselect(key="cmp").set_value(["湖北省 武汉市", "陕西省 西安市"]).run()
+    assert not at.exception, at.exception
+    table = headline_table(at)
+    assert sorted(table["group"]) == ["湖北省 武汉市", "陕西省 西安市"]
+    assert table["documents"].tolist() == [1, 1]
+    at.multiselect(key="cmp").set_value(["安徽省 合肥市", "广东省 广州市", "陕西省 西安市"]).run()
+    assert sorted(headline_table(at)["group"]) == [
+        "安徽省 合肥市",
+        "广东省 广州市",
+        "陕西省 西安市",
+    ]
+
+
+def test_one_group_asks_for_a_second() -> None:
+    at = regions_page()
+    at.multiselect(key="cmp").set_value(["安徽省"]).run()
+    assert not at.exception
+    assert any("至少选择两个" in i.value for i in at.info)
+
+
+def test_groups_by_year() -> None:
+    at = regions_page()
+    at.radio(key="cmp_by").set_value("year").run()
+    assert not at.exception, at.exception
+    assert sorted(headline_table(at)["group"]) == ["2018", "2023", "2025"]
+
+
+def test_small_selections_show_the_document_similarity_matrix() -> None:
+    at = regions_page()
+    chart_ids = [c.proto.id for c in at.get("plotly_chart")]
+    assert any("文档间相似度" in chart_id for chart_id in chart_ids)
+
+
+def test_the_map_can_show_the_cities_of_a_province() -> None:
+    at = regions_page()
+    at.selectbox(key="cmp_scope").set_value("湖北省").run()
+    assert not at.exception, at.exception
+    areas = next(df.value for df in at.dataframe if list(df.value.columns) == ["province", "value"])
+    assert areas["province"].tolist() == ["武汉市"]
