@@ -143,29 +143,39 @@ def target_timeline_figure(
     so thirty provinces' growth targets read at a glance. One panel per display unit.
     `points` is `timelines.timeline_points` output.
     """
-    units = list(dict.fromkeys(points["shown_unit"]))
+    units = main_units(points)
+    points = points[points["shown_unit"].isin(units)]
     many = points["region"].nunique() > TIMELINE_MAX_LINES
+    rows_per_unit = [
+        max(points.loc[points["shown_unit"] == u, "region"].nunique(), 3) if many else 12
+        for u in units
+    ]
     figure = make_subplots(
         rows=len(units),
         cols=1,
-        vertical_spacing=0.12 if len(units) > 1 else 0.0,
+        vertical_spacing=0.08 if len(units) > 1 else 0.0,
+        row_heights=rows_per_unit,
         subplot_titles=[f"单位：{label_safe(u)}" for u in units] if len(units) > 1 else None,
     )
     traces: list[go.Scatter] = []
+    regions: list[str] = []
     for row, unit in enumerate(units, start=1):
         panel = points[points["shown_unit"] == unit]
         axis = "" if row == 1 else str(row)
         if many:
             traces += _dot_rows(panel, axis, first=row == 1)
+            rows = _regions_by_value(panel)
+            regions += rows
             figure.update_xaxes(title_text=f"目标值（{unit}）", row=row, col=1)
+            figure.update_yaxes(
+                categoryorder="array", categoryarray=rows, type="category", row=row, col=1
+            )
         else:
             traces += _region_lines(panel, axis, first=row == 1, regions=_regions(context))
             figure.update_yaxes(title_text=f"目标值（{unit}）", row=row, col=1, rangemode="tozero")
     figure.add_traces(traces)  # one batch with explicit axes: fast on the whole corpus
     if many:
-        regions = _regions_by_value(points)
-        figure.update_yaxes(categoryorder="array", categoryarray=regions, type="category")
-        height = max(360, (22 * len(regions) + 80) * len(units) + 120)
+        height = max(360, 22 * sum(rows_per_unit) + 110 * len(units) + 120)
         legend = sorted(points["deadline"].unique())
     else:
         first = int((points["deadline"] - points["horizon"]).min())
@@ -177,7 +187,6 @@ def target_timeline_figure(
         )
         figure.update_xaxes(title_text="期限（年）", row=len(units), col=1)
         height = max(380, 300 * len(units) + 120)
-        regions = []
         legend = list(points["region"].unique())
     figure.update_layout(hovermode="closest", legend_title_text="期限" if many else "")
     style(
@@ -191,6 +200,16 @@ def target_timeline_figure(
     if len(units) > 1:  # room for the first panel's unit title under the subtitle
         figure.update_layout(margin_t=figure.layout.margin.t + 24)
     return figure
+
+
+def main_units(points: pd.DataFrame, *, share: float = 0.2) -> list[str]:
+    """The display units worth a panel: the most common one, and any other holding at least
+    `share` of the targets (GDP growth in % gets one panel; the odd 翻一番 does not).
+    """
+    counts = points["shown_unit"].value_counts()
+    if counts.empty:
+        return []
+    return [u for u, n in counts.items() if u == counts.index[0] or n >= share * counts.sum()]
 
 
 def _regions_by_value(points: pd.DataFrame) -> list[str]:

@@ -151,8 +151,9 @@ def _dated_targets(quantities: pd.DataFrame) -> pd.DataFrame:
 
 
 def metric_options(quantities: pd.DataFrame) -> pd.DataFrame:
-    """metric_key, label, targets, regions: the comparable metrics that have dated targets,
-    those set by the most regions first (the default the timeline opens on).
+    """metric_key, label, targets, regions: the comparable metrics that have dated targets;
+    tracked indicators of the metric catalogue first, then those set by the most regions
+    (the first row is what the chart opens on).
     """
     targets = _dated_targets(quantities)
     if targets.empty:
@@ -160,9 +161,13 @@ def metric_options(quantities: pd.DataFrame) -> pd.DataFrame:
     table = targets.groupby("metric_key", as_index=False).agg(
         targets=("kind", "size"), regions=("region", "nunique")
     )
-    table = table.assign(label=table["metric_key"].map(metric_key_label))
+    table = table.assign(
+        label=table["metric_key"].map(metric_key_label),
+        # a tracked indicator (GDP growth, NEV output) reads better than "counts in 个"
+        tracked=~table["metric_key"].str.contains("|", regex=False),
+    )
     ordered = table.sort_values(
-        ["regions", "targets", "metric_key"], ascending=[False, False, True]
+        ["tracked", "regions", "targets", "metric_key"], ascending=[False, False, False, True]
     )
     return ordered[["metric_key", "label", "targets", "regions"]].reset_index(drop=True)
 

@@ -133,3 +133,10 @@ def test_metric_options_prefer_canonical_metrics_and_most_regions() -> None:
     assert "share|%" in set(options["metric_key"])  # no canonical metric: family and unit
     points = timeline_points(frame, ("vehicle_output",))
     assert set(points["metric"]) == {"整车年产能", "新能源汽车产量"}
+
+
+def test_a_metric_written_in_several_units_gets_a_panel_only_for_the_common_ones() -> None:
+    from analysis.figures import main_units
+
+    points = pd.DataFrame({"shown_unit": ["%"] * 30 + ["番"] * 2 + ["倍"] * 10})
+    assert main_units(points) == ["%", "倍"]  # 番 holds under a fifth of the targets
