@@ -188,8 +188,8 @@ def targets_view(selection: Selection, options: Mapping[str, object]) -> View:
 
 
 def regions_view(selection: Selection, options: Mapping[str, object]) -> View:
-    """Themes, instrument mix and target attainment of the selection's provinces (or of the
-    groups chosen on the page: `cmp`, at level `cmp_lv`)."""
+    """Themes, instrument mix and target attainment of the selection's provinces, or of the
+    groups chosen on the page (`cmp`, grouped by `cmp_by` at level `cmp_lv`)."""
     from analysis import regions_figures
     from analysis.attainment import attainment
     from analysis.groups import membership, restrict
@@ -201,10 +201,10 @@ def regions_view(selection: Selection, options: Mapping[str, object]) -> View:
     if docs.empty:
         view.notes.append("当前筛选下没有文档。")
         return view
-    level = {"省": "province", "市": "city", "区县": "district"}.get(
-        str(options.get("cmp_lv", "")), "province"
-    )
-    members = membership(docs, by="region", level=level)  # type: ignore[arg-type]
+    level = str(options.get("cmp_lv") or "province")
+    level = {"省": "province", "市": "city", "区县": "district"}.get(level, level)
+    by = str(options.get("cmp_by") or "region")
+    members = membership(docs, by=by, level=level)  # type: ignore[arg-type]
     chosen = [str(g) for g in options.get("cmp") or ()]  # type: ignore[union-attr]
     if chosen:
         members = restrict(members, chosen)

@@ -36,7 +36,14 @@ from analysis.similarity import SimilarityError
 from analysis.themes import CodebookError, load_themes, parse_themes, theme_profile, theme_sentences
 from analysis.timelines import FAMILY_LABELS
 from pages import _regions_data as data
-from pages._common import no_documents_hint, selected_documents, show_figure, show_table
+from pages._common import (
+    no_documents_hint,
+    selected_documents,
+    show_figure,
+    show_table,
+    show_view_exports,
+    view_options,
+)
 from pages._regions_labels import (
     ATTAINMENT_LABELS,
     HEADLINE_LABELS,
@@ -338,3 +345,5 @@ nearest_section(docs)
 
 st.subheader("地图")
 map_section(everything, theme_text, themes, instruments)
+
+show_view_exports("regions", view_options(("cmp_by", "cmp_lv", "cmp")))

@@ -228,3 +228,13 @@ def test_spreadsheet_exports_neutralise_formulas_and_keep_headers() -> None:
     cells = [c for row in book.active.iter_rows(min_row=2) for c in row]
     assert not any(c.data_type == "f" for c in cells)  # no live formula
     assert book.active["A1"].value == "句子" and book.active["B2"].value == 1
+
+
+def test_regions_view_exports_its_heatmap_and_instrument_bars(seed_store) -> None:
+    view = build_view(seed_store, "regions", Filters(), {"cmp_lv": "city"})
+    assert {"主题强度", "政策工具结构"} <= set(view.figures)
+    assert "湖北省 武汉市" in set(view.tables["主题强度"]["分组"])
+    seen = facts(_png(view.figures["主题强度"]))
+    assert seen.black_share < 0.05 and seen.ink_at_left_edge == 0
+    texts = svg_texts(export.figure_image(view.figures["政策工具结构"], "svg"))
+    assert any(t.startswith("数据来源") for t in texts)
