@@ -190,10 +190,14 @@ def ingest_paths(
     return _ingest(store, tasks, overrides=overrides or {}, progress=progress, workers=workers)
 
 
-def ingest_uploads(store: Store, files: Iterable[tuple[str, bytes]]) -> list[IngestOutcome]:
-    """Ingest uploaded files (name, content) exactly as `ingest_paths` ingests files on disk."""
+def ingest_uploads(
+    store: Store, files: Iterable[tuple[str, bytes]], *, progress: Progress | None = None
+) -> list[IngestOutcome]:
+    """Ingest uploaded files (name, content) exactly as `ingest_paths` ingests files on disk;
+    `progress(done, total)` after each file (for a progress bar).
+    """
     tasks = [_Task(name, partial(read_bytes, data, name)) for name, data in files]
-    return _ingest(store, tasks, overrides={})
+    return _ingest(store, tasks, overrides={}, progress=progress)
 
 
 def _ingest(
