@@ -165,10 +165,10 @@ def _target_cli_columns() -> list[str]:
 def cmd_targets(args: argparse.Namespace, store: Store) -> int:
     from analysis.timelines import select_quantities
 
-    selected = apply_filters(store.documents(), filters_from_args(args))
-    stored = store.quantities()
+    docs = store.documents()
+    selected = apply_filters(docs, filters_from_args(args))
     quantities = select_quantities(
-        stored[stored["doc_id"].isin(selected["doc_id"])],
+        store.quantities(selected["doc_id"].tolist(), documents=docs),
         kinds=tuple(args.kind or ()),
         families=tuple(args.family or ()),
     )

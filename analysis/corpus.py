@@ -108,6 +108,10 @@ def correct_fields(store: Store, doc_id: str, values: dict[str, str]) -> None:
 BATCH_DOCS: Final = 128
 BATCH_CHARS: Final = 8_000_000
 
+# Stored texts are read this many documents at a time when reprocessing: each read costs
+# about a second whatever its size, and this keeps memory bounded on a large store.
+READ_CHUNK: Final = 1024
+
 Overrides = Mapping[str, tuple[str | None, str]]  # field -> (value, origin)
 
 
@@ -187,10 +191,14 @@ def ingest_paths(
     return _ingest(store, tasks, overrides=overrides or {}, progress=progress, workers=workers)
 
 
-def ingest_uploads(store: Store, files: Iterable[tuple[str, bytes]]) -> list[IngestOutcome]:
-    """Ingest uploaded files (name, content) exactly as `ingest_paths` ingests files on disk."""
+def ingest_uploads(
+    store: Store, files: Iterable[tuple[str, bytes]], *, progress: Progress | None = None
+) -> list[IngestOutcome]:
+    """Ingest uploaded files (name, content) exactly as `ingest_paths` ingests files on disk;
+    `progress(done, total)` after each file (for a progress bar).
+    """
     tasks = [_Task(name, partial(read_bytes, data, name)) for name, data in files]
-    return _ingest(store, tasks, overrides={})
+    return _ingest(store, tasks, overrides={}, progress=progress)
 
 
 def _ingest(
@@ -327,13 +335,13 @@ def refresh(store: Store, *, progress: Progress | None = None, workers: int | No
             progress(offset + done, len(stale))
 
     kept = store.all_overrides()
-    if whole:
+    for start in range(0, len(whole), READ_CHUNK):
         tasks = [
             _Task(doc.source, partial(_as_list, doc), kept.get(doc_id_for(doc.sha256), {}))
-            for doc in store.raw_documents(whole)
+            for doc in store.raw_documents(whole[start : start + READ_CHUNK])
         ]
         _ingest(store, tasks, overrides={}, progress=report, workers=workers)
-        offset = len(whole)
+        offset += len(tasks)
     if some:
         _redo_stages(store, some, kept, progress=report, workers=workers)
     return len(stale)
@@ -353,8 +361,8 @@ def _redo_stages(
     _JOB = _Job({}, {}, token_counter_for(store), pipeline_version())
     try:
         shas = sorted(redo)
-        for start in range(0, len(shas), BATCH_DOCS):
-            chunk = shas[start : start + BATCH_DOCS]
+        for start in range(0, len(shas), READ_CHUNK):
+            chunk = shas[start : start + READ_CHUNK]
             tasks = []
             for doc, clean in store.stored_texts(chunk):
                 doc_id = doc_id_for(doc.sha256)
@@ -369,10 +377,16 @@ def _redo_stages(
                         year_given=_year_given(kept.get(doc_id, {})),
                     )
                 )
-            parts = list(ordered_map(_redo, tasks, workers=workers or default_workers()))
-            store.write_parts(parts, pipeline=pipeline_version())
-            if progress:
-                progress(start + len(chunk), len(shas))
+            parts: list[DocumentParts] = []
+            for done, part in enumerate(
+                ordered_map(_redo, tasks, workers=workers or default_workers()), start=1
+            ):
+                parts.append(part)
+                if len(parts) >= BATCH_DOCS or done == len(tasks):
+                    store.write_parts(parts, pipeline=pipeline_version())
+                    parts = []
+                    if progress:
+                        progress(start + done, len(shas))
     finally:
         _JOB = None
 

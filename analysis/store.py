@@ -21,6 +21,7 @@ from typing import Final
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 from platformdirs import user_data_dir
 
 from analysis.errors import PolicyLensError, UnknownDocument
@@ -297,21 +298,27 @@ class Store:
     def raw_documents(self, sha256s: list[str]) -> list[LoadedDocument]:
         """Stored raw texts, to reprocess them without the original files."""
         with self._connect() as con:
+            con.register("wanted_shas", pd.DataFrame({"sha256": list(sha256s)}, dtype=object))
             rows = con.execute(
                 """SELECT source, raw_text, encoding, sha256 FROM documents
-                   WHERE list_contains(?, sha256) ORDER BY source""",
-                [sha256s],
+                   WHERE sha256 IN (SELECT sha256 FROM wanted_shas) ORDER BY source"""
             ).fetchall()
+            con.unregister("wanted_shas")
         return [LoadedDocument(source, raw, enc or "", sha) for source, raw, enc, sha in rows]
 
     def stored_texts(self, sha256s: list[str]) -> list[tuple[LoadedDocument, str]]:
-        """Raw documents with their stored clean text, to redo stages after cleaning."""
+        """Raw documents with their stored clean text, to redo stages after cleaning.
+
+        The wanted hashes are a registered frame, not a list parameter: `list_contains` on
+        a bound list took ~30 s for 128 of 2,058 documents.
+        """
         with self._connect() as con:
+            con.register("wanted_shas", pd.DataFrame({"sha256": list(sha256s)}, dtype=object))
             rows = con.execute(
                 """SELECT source, raw_text, encoding, sha256, clean_text FROM documents
-                   WHERE list_contains(?, sha256) ORDER BY source""",
-                [sha256s],
+                   WHERE sha256 IN (SELECT sha256 FROM wanted_shas) ORDER BY source"""
             ).fetchall()
+            con.unregister("wanted_shas")
         return [
             (LoadedDocument(source, raw, enc or "", sha), clean)
             for source, raw, enc, sha, clean in rows
@@ -480,15 +487,16 @@ class Store:
         """
         with self._connect() as con:
             if doc_ids is None:
-                rows = con.execute(
-                    f"SELECT doc_id, {QUANTITY_SELECT} FROM quantities ORDER BY doc_id, start"
-                ).df()
+                rows = _frame(
+                    con, f"SELECT doc_id, {QUANTITY_SELECT} FROM quantities ORDER BY doc_id, start"
+                )
             else:
                 con.register("wanted_ids", pd.DataFrame({"doc_id": list(doc_ids)}, dtype=object))
-                rows = con.execute(
+                rows = _frame(
+                    con,
                     f"""SELECT doc_id, {QUANTITY_SELECT} FROM quantities
-                        WHERE doc_id IN (SELECT doc_id FROM wanted_ids) ORDER BY doc_id, start"""
-                ).df()
+                        WHERE doc_id IN (SELECT doc_id FROM wanted_ids) ORDER BY doc_id, start""",
+                )
                 con.unregister("wanted_ids")
         docs = self.documents() if documents is None else documents
         keys = docs[["doc_id", "source", "province", "city", "year"]]
@@ -592,6 +600,20 @@ QUANTITY_SELECT: Final = (
     "deadline, horizon, metric, family, value, value_high, unit, comparator, kind, scale, cue, "
     'raw, sentence, start, "end", canonical_metric, metric_words'
 )
+
+
+def _frame(con: duckdb.DuckDBPyConnection, query: str) -> pd.DataFrame:
+    """The result of `query` as pandas, typed the way `.df()` types it (an integer column
+    holding a NULL becomes nullable Int32/Int64, others stay numpy) but through Arrow, which
+    is several times faster on text columns.
+    """
+    table = con.sql(query).to_arrow_table()
+    nullable = {pa.int32(): pd.Int32Dtype(), pa.int64(): pd.Int64Dtype()}
+    frame = table.to_pandas(types_mapper=nullable.get)
+    for field, column in zip(table.schema, table.columns, strict=True):
+        if field.type in nullable and not column.null_count:
+            frame[field.name] = frame[field.name].astype(nullable[field.type].numpy_dtype)
+    return frame
 
 
 def _insert_frame(

@@ -62,7 +62,7 @@ def main() -> int:
     stale = [v for v in Store(args.store).known_hashes().values() if v != corpus.pipeline_version()]
     if stale:
         parser.error(f"{len(stale)} documents are not current: open the store once first")
-    with tempfile.TemporaryDirectory(prefix="policylens-reprocess-", dir=args.store.parent) as tmp:
+    with tempfile.TemporaryDirectory(prefix="policylens-reprocess-") as tmp:
         rules = stale_copy(args.store, Path(tmp), "qty")
         everything = stale_copy(args.store, Path(tmp), "clean")
         rules_s, n = timed_refresh(rules, args.workers)

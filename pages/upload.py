@@ -26,8 +26,15 @@ files = st.file_uploader(
     "选择文件", type=[s.lstrip(".") for s in SUPPORTED_SUFFIXES], accept_multiple_files=True
 )
 if files and st.button("导入", type="primary"):
-    with st.spinner("正在清洗、识别元数据并分词…"):
-        outcomes = corpus.ingest_uploads(get_store(), [(f.name, f.getvalue()) for f in files])
+    bar = st.progress(0.0, text="正在清洗、识别元数据并分词…")
+    outcomes = corpus.ingest_uploads(
+        get_store(),
+        [(f.name, f.getvalue()) for f in files],
+        progress=lambda done, total: bar.progress(
+            done / max(total, 1), text=f"正在导入：{done}/{total} 个文件"
+        ),
+    )
+    bar.empty()
     report = corpus.outcomes_frame(outcomes)
     report = report.assign(status=report["status"].map(STATUS_LABELS)).rename(
         columns={"source": "文件", "status": "结果", "doc_id": "编号", "reason": "说明"}

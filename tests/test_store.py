@@ -388,3 +388,28 @@ def test_new_segmentation_code_recounts_tokens_only(
     from analysis import keywords
 
     assert len(keywords.keyword_frequencies(store, docs, stopwords=set(), top=5)) == 5
+
+
+def test_a_store_held_by_another_program_is_a_clear_error(tmp_path: Path) -> None:
+    from analysis.store import StoreBusy
+
+    path = tmp_path / "held.duckdb"
+    Store(path).documents()
+    holder = subprocess.Popen(  # another program keeping the file open, as the dashboard does
+        [
+            sys.executable,
+            "-c",
+            f"import duckdb, time; c = duckdb.connect({str(path)!r});"
+            " print('open', flush=True); time.sleep(60)",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "open"
+        with pytest.raises(StoreBusy, match="正被另一个程序"):
+            Store(path)
+    finally:
+        holder.kill()
+        holder.wait(timeout=10)
+    assert Store(path).documents().empty  # free again once the other program is gone
