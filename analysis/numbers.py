@@ -15,7 +15,6 @@ rewrite them (recording each repair) and the metadata detector can read years fr
 
 from __future__ import annotations
 
-import math
 import re
 from typing import Final, NamedTuple
 
@@ -81,6 +80,8 @@ _ARABIC_RE: Final = re.compile(ARABIC_PATTERN)
 # No real numeral is longer; a longer run (4,300 digits before a unit) is not read at all,
 # which also keeps int() under Python's digit limit and the 万/亿 recursion shallow.
 _MAX_NUMERAL_CHARS: Final = 40
+# Larger numbers are not quantities (and times a magnitude word they would overflow a float).
+_MAX_VALUE: Final = 1e18
 _CHINESE_RE: Final = re.compile(CHINESE_PATTERN)
 
 
@@ -160,9 +161,10 @@ def parse_number(text: str) -> float | None:
                 magnitude, text = MAGNITUDES[word], head
             break
     if _ARABIC_RE.fullmatch(text):
-        value = float(text.replace(",", "")) * magnitude
-        return value if math.isfinite(value) else None  # 400 digits are not a quantity
-    return parse_chinese_numeral(text)
+        value: float | None = float(text.replace(",", "")) * magnitude
+    else:
+        value = parse_chinese_numeral(text)
+    return value if value is not None and abs(value) < _MAX_VALUE else None
 
 
 def magnitude_value(word: str | None) -> float:

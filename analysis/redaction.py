@@ -21,7 +21,10 @@ _MASK_GLUED: Final = (
     r"|(?<![A-Za-z0-9*＊])[*＊×](?=[\u4e00-\u9fff]))"
 )
 # A masked code: letters/digits around a mask ("N*9031", "XX-123") is one opaque token.
-_MASKED_CODE: Final = r"(?:[A-Za-z0-9]*[*＊][A-Za-z0-9]+)"
+# Its letters/digits are only scanned from the start of their run (or right after an X, where
+# a mask run may have ended): trying every position inside a long digit run made a search
+# quadratic in the run's length (4,000 digits: 0.2 s), with the same matches.
+_MASKED_CODE: Final = r"(?:(?:(?:(?<![A-Za-z0-9])|(?<=[XxＸｘ]))[A-Za-z0-9]+)?[*＊][A-Za-z0-9]+)"
 
 _MASK_CHARS: Final = frozenset("*＊×○□■◯")
 # Cheap pre-check: a text without any of these characters holds no placeholder.

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import datetime
 import re
-import unicodedata
 from typing import Final
 
 from analysis.errors import InvalidField
+from analysis.numbers import to_halfwidth  # the one full-width table
 from analysis.types import DOC_TYPES, META_FIELDS
 
 YEAR_RANGE: Final = (1900, 2100)  # policy texts of the automotive era, with room for plans
@@ -53,7 +53,7 @@ def validate_field(name: str, value: str) -> str | None:
 
 def parse_year(value: str) -> int:
     """A year in YEAR_RANGE written with four digits, full-width allowed."""
-    ascii_value = unicodedata.normalize("NFKC", value).strip()
+    ascii_value = to_halfwidth(value).strip()
     low, high = YEAR_RANGE
     if not _YEAR_RE.fullmatch(ascii_value):
         raise InvalidField(
@@ -70,7 +70,7 @@ def parse_year(value: str) -> int:
 
 def parse_date(value: str) -> datetime.date:
     """A real day written YYYY-MM-DD, YYYY/MM/DD, YYYY.MM.DD or YYYY年M月D日."""
-    ascii_value = unicodedata.normalize("NFKC", value).strip()
+    ascii_value = to_halfwidth(value).strip()
     m = _DATE_RE.fullmatch(ascii_value)
     day = None
     if m:
