@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from analysis import bundle, corpus, export, views
-from analysis.chart_style import ChartContext
+from analysis.chart_style import ChartContext, with_context
 from analysis.filters import Filters, apply_filters
 from analysis.labels import COLUMN_LABELS, localised
 from analysis.store import Store
@@ -275,6 +275,8 @@ def show_figure(
     is what the exported files show. `on_select(key)` runs when the user clicks a point or bar.
     """
     key = f"chart-{_slug(name)}"
+    if not figure.layout.title.subtitle.text:  # every chart names its selection and source
+        figure = with_context(figure, chart_context())
     st.plotly_chart(
         figure,
         width="stretch",

@@ -6,6 +6,7 @@ Screenshots go to artifacts/screenshots/ so a developer can open and look at the
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -16,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from analysis.chart_style import ACCENT
+from analysis.chart_style import ACCENT, CONTRAST
 
 from .conftest import ROOT
 from .imagecheck import facts, share_of_colour, svg_texts
@@ -95,6 +96,15 @@ def page(server: str):
         context = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="zh-CN")
         yield context.new_page()
         browser.close()
+
+
+def _wait_until_idle(page, timeout: float = 180) -> None:
+    """Until the app's running indicator is gone (every section of a slow page is drawn)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if page.locator('[data-testid="stStatusWidget"]').count() == 0:
+            return
+        time.sleep(0.5)
 
 
 def _wait_for_app(page, text: str) -> None:
@@ -199,7 +209,10 @@ def _download(page, button, name: str) -> Path:
     [
         ("", "各年份文档数", None),
         ("keywords", "高频词", ACCENT),
+        ("keywords?kwtab=%E5%8C%BA%E5%88%86%E6%80%A7%E8%AF%8D%E8%AF%AD", "对照", CONTRAST),
+        ("keywords?kwtab=%E8%B6%8B%E5%8A%BF", "按地区分线", None),
         ("targets?prov=%E5%AE%89%E5%BE%BD%E7%9C%81", "目标对比", None),
+        ("regions", "主题", None),
     ],
 )
 def test_every_chart_export_looks_like_the_chart(server: str, page, path, anchor, colour) -> None:
@@ -208,9 +221,11 @@ def test_every_chart_export_looks_like_the_chart(server: str, page, path, anchor
     page.goto(f"{server}/{path}")
     _wait_for_app(page, anchor)
     buttons = page.get_by_role("button", name="PNG", exact=True)
+    buttons.first.wait_for(timeout=180_000)
+    _wait_until_idle(page)
     assert buttons.count() >= 1
     for i in range(buttons.count()):
-        stem = f"{path.split('?')[0] or 'overview'}_{i}"
+        stem = f"{re.sub(r'[^A-Za-z0-9]+', '_', path).strip('_') or 'overview'}_{i}"
         png = _download(page, buttons.nth(i), f"{stem}.png")
         seen = facts(png.read_bytes())
         assert seen.black_share < 0.02, f"{png} is mostly black"
