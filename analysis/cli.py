@@ -120,8 +120,19 @@ class ProgressLine:
 
 @command("ingest")
 def cmd_ingest(args: argparse.Namespace, store: Store) -> int:
+    paths = [Path(p) for p in args.paths]
+    exclude = tuple(args.exclude or ())
+    known = corpus.read_metadata_csv(args.metadata) if args.metadata else {}
+    if args.dry_run:
+        emit(corpus.ingest_plan(paths, exclude=exclude, overrides=known), args.format)
+        return 0
     outcomes = corpus.ingest_paths(
-        store, [Path(p) for p in args.paths], progress=ProgressLine("导入"), workers=args.workers
+        store,
+        paths,
+        overrides=known,
+        exclude=exclude,
+        progress=ProgressLine("导入"),
+        workers=args.workers,
     )
     frame = corpus.outcomes_frame(outcomes)
     emit(frame, args.format)
@@ -251,6 +262,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="+")
     p.add_argument(
         "--workers", type=int, default=None, help="并行处理的进程数（默认：可用的 CPU 核数）"
+    )
+    p.add_argument(
+        "--exclude",
+        action="append",
+        metavar="GLOB",
+        help="跳过文件名或路径匹配的文件，可重复：--exclude 'README*' --exclude '*/derived/*'",
+    )
+    p.add_argument(
+        "--metadata",
+        type=Path,
+        default=None,
+        help="已知元数据表（CSV：file,title,province,city,district,year,date,doc_type,"
+        "source_site），作为更正写入",
+    )
+    p.add_argument(
+        "--dry-run",
+        action="store_true",
+        dest="dry_run",
+        help="只列出将要导入的文件和给定的元数据，不读取也不写入文档库",
     )
     p = sub.add_parser("docs", parents=[common], help="列出文档及元数据")
     add_filter_options(p)

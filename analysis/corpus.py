@@ -18,13 +18,14 @@ from typing import Final, Literal
 import pandas as pd
 
 from analysis import cleaning, metadata
-from analysis.errors import RejectedFile
-from analysis.loading import LoadedDocument, expand_paths, read_bytes, read_path
+from analysis.errors import InvalidField, RejectedFile
+from analysis.loading import LoadedDocument, expand_paths, is_excluded, read_bytes, read_path
 from analysis.parallel import available_cores, ordered_map
 from analysis.resources import seeds_dir
 from analysis.segmentation import Segmenter, corpus_token_counts, token_counts
 from analysis.store import DocumentParts, Store, StoredDocument
 from analysis.targets import extract_quantities
+from analysis.types import META_FIELDS
 from analysis.versions import stage_versions, stages_to_redo, version_string
 
 SEEDS_DIR: Final = seeds_dir()  # top-level seeds/ in a checkout, package data in a wheel
@@ -183,12 +184,33 @@ def ingest_paths(
     overrides: dict[str, dict[str, tuple[str, str]]] | None = None,
     progress: Progress | None = None,
     workers: int | None = None,
+    exclude: Sequence[str] = (),
 ) -> list[IngestOutcome]:
     """Ingest files and folders over worker processes; bad files are reported, the rest go
-    in, a batch per transaction (see BATCH_DOCS).
+    in, a batch per transaction (see BATCH_DOCS). `overrides` (file name -> known fields,
+    e.g. from `read_metadata_csv`) win over detection; `exclude` globs skip files.
     """
-    tasks = [_Task(path.name, partial(read_path, path)) for path in expand_paths(paths)]
+    files = expand_paths(paths, exclude=exclude)
+    tasks = [_Task(path.name, partial(read_path, path)) for path in files]
     return _ingest(store, tasks, overrides=overrides or {}, progress=progress, workers=workers)
+
+
+def ingest_plan(
+    paths: Iterable[Path],
+    *,
+    exclude: Sequence[str] = (),
+    overrides: Mapping[str, Overrides] | None = None,
+) -> pd.DataFrame:
+    """What `ingest` would do, without reading a file: file, path, status (ingest |
+    excluded), and the metadata a sidecar gives it (field=value; ...).
+    """
+    overrides = overrides or {}
+    rows = []
+    for path in expand_paths(paths):
+        excluded = is_excluded(path, exclude)
+        given = "; ".join(f"{k}={v}" for k, (v, _) in overrides.get(path.name, {}).items())
+        rows.append((path.name, str(path), "excluded" if excluded else "ingest", given))
+    return pd.DataFrame(rows, columns=["file", "path", "status", "metadata"])
 
 
 def ingest_uploads(
@@ -274,13 +296,46 @@ def read_seed_metadata(seeds_dir: Path = SEEDS_DIR) -> dict[str, dict[str, tuple
     path = seeds_dir / SEED_METADATA
     if not path.exists():
         return {}
-    lines = [
-        line for line in path.read_text(encoding="utf-8").splitlines() if not line.startswith("#")
-    ]
+    return read_metadata_csv(path, origin="seed metadata")
+
+
+def read_metadata_csv(path: Path, *, origin: str = "user") -> dict[str, dict[str, tuple[str, str]]]:
+    """A sidecar of known metadata: file name -> {field: (value, origin)}.
+
+    Columns: `file` and any of the correctable fields (title, province, city, district,
+    year, date, doc_type, source_site), as in seeds/metadata.csv; `#` lines are comments and
+    an empty cell leaves detection in charge. Values are validated like a correction, so a
+    bad cell is refused with its file, row and field before anything is ingested.
+    """
+    from analysis.validation import validate_field
+
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InvalidField(f"元数据表 {path} 无法读取（需要 UTF-8 CSV）：{exc}") from exc
+    rows = csv.DictReader(line for line in text.splitlines() if not line.startswith("#"))
+    if not rows.fieldnames or "file" not in rows.fieldnames:
+        raise InvalidField(f"元数据表 {path} 需要 file 列（文件名），以及要给定的字段列")
+    unknown = [c for c in rows.fieldnames if c != "file" and c not in META_FIELDS]
+    if unknown:
+        raise InvalidField(
+            f"元数据表 {path} 有未知的列 {', '.join(unknown)}；可用：{', '.join(META_FIELDS)}"
+        )
     result: dict[str, dict[str, tuple[str, str]]] = {}
-    for row in csv.DictReader(lines):
-        name = row.pop("file")
-        result[name] = {k: (v.strip(), "seed metadata") for k, v in row.items() if v and v.strip()}
+    for number, row in enumerate(rows, start=2):
+        name = (row.pop("file") or "").strip()
+        fields: dict[str, tuple[str, str]] = {}
+        for field, value in row.items():
+            if not field or not value or not value.strip():
+                continue
+            try:
+                normal = validate_field(field, value.strip())
+            except InvalidField as exc:
+                raise InvalidField(f"元数据表 {path} 第 {number} 行（{name}）：{exc}") from exc
+            if normal is not None:
+                fields[field] = (normal, origin)
+        if name:
+            result[name] = fields
     return result
 
 

@@ -13,11 +13,12 @@ becomes a `RejectedFile` for that one file, so one bad file never stops a batch.
 from __future__ import annotations
 
 import csv
+import fnmatch
 import hashlib
 import io
 import re
 import zipfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -319,12 +320,32 @@ def read_path(path: Path) -> list[LoadedDocument]:
     return read_bytes(data, path.name)
 
 
-def expand_paths(paths: Iterable[Path]) -> Iterator[Path]:
-    """Files named directly, plus supported files found under folders, in a stable order."""
+def expand_paths(paths: Iterable[Path], *, exclude: Sequence[str] = ()) -> Iterator[Path]:
+    """Files named directly, plus supported files found under folders, in a stable order.
+
+    `exclude` globs (`README*`, `*/derived/*`, `MANIFEST.csv`) drop a file whose name or
+    path matches, so a corpus folder's own notes never become documents.
+    """
     for path in paths:
-        if path.is_dir():
-            yield from sorted(
-                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in READERS
-            )
-        else:
-            yield path
+        found = (
+            sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in READERS)
+            if path.is_dir()
+            else [path]
+        )
+        yield from (p for p in found if not is_excluded(p, exclude))
+
+
+def is_excluded(path: Path, patterns: Sequence[str]) -> bool:
+    """Whether a glob matches the file's name or its path (as given, with / separators).
+
+    >>> is_excluded(Path("corpus/README.md"), ["README*"])
+    True
+    >>> is_excluded(Path("corpus/derived/index.csv"), ["*/derived/*"])
+    True
+    >>> is_excluded(Path("corpus/2025_湖北.txt"), ["README*"])
+    False
+    """
+    return any(
+        fnmatch.fnmatch(path.name, pattern) or fnmatch.fnmatch(path.as_posix(), pattern)
+        for pattern in patterns
+    )

@@ -240,3 +240,56 @@ def test_export_store_writes_parquet_partitioned_by_province_and_year(
     assert counts == report["token_counts"] > 1000
     code, out, _ = run(capsys, "keywords", "--region", "湖北省", "--format", "json")
     assert code == 0 and json.loads(out)
+
+
+def _folder_with_notes(tmp_path: Path) -> Path:
+    folder = tmp_path / "corpus"
+    (folder / "derived").mkdir(parents=True)
+    (folder / "README.md").write_text(
+        "# 说明\n2020年上海市政府工作报告共四项。\n", encoding="utf-8"
+    )
+    (folder / "derived" / "index.csv").write_text("file,x\na,1\n", encoding="utf-8")
+    (folder / "xy.txt").write_text(
+        "襄阳市召开汽车产业推进会。到2027年，力争新能源汽车产量突破50万辆。\n", encoding="utf-8"
+    )
+    return folder
+
+
+def test_ingest_excludes_globs_and_applies_a_metadata_sidecar(store_path, capsys, tmp_path) -> None:
+    folder = _folder_with_notes(tmp_path)
+    sidecar = tmp_path / "meta.csv"
+    sidecar.write_text(
+        "file,title,province,city,year,doc_type\nxy.txt,襄阳推进会,湖北省,襄阳市,２０２４,speech\n",
+        encoding="utf-8",
+    )
+    args = ("ingest", str(folder), "--exclude", "README*", "--exclude", "*/derived/*")
+    code, out, _ = run(capsys, *args, "--metadata", str(sidecar), "--dry-run", "--format", "csv")
+    plan = list(csv.DictReader(io.StringIO(out)))
+    assert code == 0
+    assert {r["file"]: r["status"] for r in plan} == {
+        "README.md": "excluded",
+        "index.csv": "excluded",
+        "xy.txt": "ingest",
+    }
+    code, out, _ = run(capsys, "docs", "--format", "csv")
+    assert "xy.txt" not in out  # the dry run wrote nothing
+    code, out, _ = run(capsys, *args, "--metadata", str(sidecar), "--format", "csv")
+    assert code == 0 and [r["source"] for r in csv.DictReader(io.StringIO(out))] == ["xy.txt"]
+    code, out, _ = run(capsys, "docs", "--format", "csv")
+    row = next(r for r in csv.DictReader(io.StringIO(out)) if r["source"] == "xy.txt")
+    assert (row["title"], row["city"], row["year"], row["doc_type"]) == (
+        "襄阳推进会",
+        "襄阳市",
+        "2024",  # full-width digits normalised like a correction
+        "speech",
+    )
+
+
+def test_a_bad_metadata_sidecar_is_refused_before_anything_is_read(store_path, capsys, tmp_path):
+    folder = _folder_with_notes(tmp_path)
+    sidecar = tmp_path / "meta.csv"
+    sidecar.write_text("file,year\nxy.txt,二〇二五年十十月\n", encoding="utf-8")
+    code, out, err = run(capsys, "ingest", str(folder), "--metadata", str(sidecar))
+    assert code == 1 and "meta.csv" in err and "xy.txt" in err and "Traceback" not in err
+    code, out, _ = run(capsys, "docs", "--format", "csv")
+    assert "xy.txt" not in out
