@@ -852,6 +852,7 @@ def detect_metadata(
     """
     layout = _layout(_normalise(text))
     year, date = _detect_year_and_date(layout)
+    year = _year_from_filename(filename, year)
     found = {
         **_detect_region(layout, filename),
         "title": _detect_title(layout, text),
@@ -866,6 +867,25 @@ def detect_metadata(
     if found["title"].value is None:
         found["title"] = _implied_title(found)
     return {field: found[field] for field in (*META_FIELDS, *EXTRA_FIELDS)}
+
+
+FILENAME_YEAR_RE: Final = re.compile(r"(?<![0-9A-Za-z])((?:19|20)\d{2})(?=[-_年.\s)）]|$)")
+FILENAME_YEAR_CONFIDENCE: Final = 0.6
+# Below this, a year read from the text (a passing mention, a licence footer) gives way to
+# a year the file's name states (`1921_第1次全国代表大会_….txt`, `…(2020-09-25).md`).
+WEAK_TEXT_YEAR: Final = 0.3
+
+
+def _year_from_filename(filename: str | None, year: Detection) -> Detection:
+    """The text's year, unless it is weak or missing and the file name states one."""
+    if not filename or (year.value is not None and year.confidence >= WEAK_TEXT_YEAR):
+        return year
+    stem = unicodedata.normalize("NFKC", PurePath(filename).stem)
+    found = {int(m.group(1)) for m in FILENAME_YEAR_RE.finditer(stem)}
+    if len(found) != 1:  # none, or several to choose from: the text's reading stands
+        return year
+    value = found.pop()
+    return Detection("year", value, f"文件名: {stem}", FILENAME_YEAR_CONFIDENCE)
 
 
 def _implied_title(found: dict[str, Detection]) -> Detection:

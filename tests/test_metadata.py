@@ -439,3 +439,23 @@ def test_seed_after_cleaning(prefix: str) -> None:
     province, city, year, doc_type = SEED_EXPECTED[prefix]
     assert (found["province"].value, found["city"].value) == (province, city)
     assert (found["year"].value, found["doc_type"].value) == (year, doc_type)
+
+
+@pytest.mark.parametrize(
+    ("text", "filename", "year"),
+    [
+        # passing mentions only: the file name's year wins
+        (
+            "同志们，这一年里。1925年我们曾经说过。1930年以后另当别论。1927年的教训。",
+            "1926_报告.txt",
+            1926,
+        ),
+        ("同志们，这一年里。1925年我们曾经说过。1930年以后另当别论。", "条例(2020-09-25).md", 2020),
+        # a dated head is stronger than any file name
+        ("湖北省政府工作报告\n——2025年1月16日在湖北省第十四届人民代表大会上", "2019_x.txt", 2025),
+        # no year in the name (a hex id is not one): the text's reading stands
+        ("同志们，这一年里。1925年我们曾经说过。", "000_a3948753d118a57e.txt", 1925),
+    ],
+)
+def test_a_file_name_year_replaces_only_a_weak_text_year(text, filename, year) -> None:
+    assert detect_metadata(text, filename=filename)["year"].value == year
