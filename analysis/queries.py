@@ -188,8 +188,9 @@ class TermSource:
         """group, term, z, count, count_other for each (group, other) pair, in one pass.
 
         `other` None means "every other selected group": its counts are the term's total
-        minus the group's, so no group is summed once per other group. The prior is the
-        selection's term totals × prior_scale (see `keywords.log_odds_z`).
+        minus the group's, so no group is summed once per other group. Per-group counts are
+        summed only for the groups compared; term totals over the whole selection. The prior
+        is the selection's term totals × prior_scale (see `keywords.log_odds_z`).
         """
         pair_frame = pd.DataFrame(
             {
@@ -203,11 +204,12 @@ class TermSource:
             return self.con.execute(
                 f"""
                 WITH {self._kept_sql(n["sel"], n["stop"])},
-                yg AS (SELECT grp, term_id AS term, sum(count)::DOUBLE AS y
-                       FROM kept GROUP BY grp, term_id),
-                tot AS (SELECT term, sum(y) AS t FROM yg GROUP BY term),
+                yg AS (SELECT grp, term_id AS term, sum(count)::DOUBLE AS y FROM kept
+                       WHERE grp IN (SELECT grp FROM {n["pairs"]}) GROUP BY grp, term_id),
+                tot AS (SELECT term_id AS term, sum(count)::DOUBLE AS t
+                        FROM kept GROUP BY term_id),
                 ng AS (SELECT grp, sum(y) AS n FROM yg GROUP BY grp),
-                whole AS (SELECT sum(y) AS n_all FROM yg),
+                whole AS (SELECT sum(t) AS n_all FROM tot),
                 prior AS (SELECT sum(t * $ps) AS a0 FROM tot),
                 rows AS ({rows_sql.format(pairs=n["pairs"])}),
                 scored AS (
