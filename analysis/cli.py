@@ -19,7 +19,7 @@ import pandas as pd
 from analysis import corpus
 from analysis.errors import PolicyLensError
 from analysis.filters import Filters, apply_filters
-from analysis.store import STORE_ENV, Store
+from analysis.store import STORE_ENV, Store, StoreUnavailable
 
 FORMATS: Final = ("table", "csv", "json")
 Command = Callable[[argparse.Namespace, Store], int]
@@ -433,6 +433,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         store = corpus.open_corpus(args.store)
         return COMMANDS[args.command](args, store)
+    except StoreUnavailable as exc:  # 3: busy, try again later; 4: this path is no store
+        print(f"错误：{exc}", file=sys.stderr)
+        return exc.exit_code
     except PolicyLensError as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 1

@@ -128,8 +128,64 @@ class DocumentParts:
     quantities: pd.DataFrame | None = None  # targets.TARGET_COLUMNS
 
 
-class StoreBusy(PolicyLensError):
+class StoreUnavailable(PolicyLensError):
+    """The store file cannot be used; `code` says why (busy, not_a_file, corrupt, read_only)
+    and `exit_code` is what the command line returns for it.
+    """
+
+    code = "unavailable"
+    exit_code = 4
+
+    def __init__(self, path: Path, message: str) -> None:
+        super().__init__(f"文档库 {path}：{message}")
+        self.path = path
+
+
+class StoreBusy(StoreUnavailable):
     """Another program holds the store file open for writing."""
+
+    code = "busy"
+    exit_code = 3
+
+
+class StoreNotAFile(StoreUnavailable):
+    code = "not_a_file"
+
+
+class StoreCorrupt(StoreUnavailable):
+    code = "corrupt"
+
+
+class StoreReadOnly(StoreUnavailable):
+    code = "read_only"
+
+
+_NOT_A_FILE = "不是普通文件（文件夹或设备）；请用 --store 指定一个 .duckdb 文件的路径。"
+_CORRUPT = (
+    "不是 PolicyLens 文档库，或文件已损坏；请换一个 --store 路径，或备份后删除该文件重新导入。"
+)
+_READ_ONLY = "无法写入（只读文件或目录）；请检查权限，或用 --store 指定可写的位置。"
+_BUSY = "正被另一个程序（如正在运行的仪表盘）占用；请先关闭它，或用 --store 指定另一个文件。"
+
+
+def _check_path(path: Path) -> None:
+    """Refuse, before DuckDB touches it, a path that can never be a store."""
+    if path.exists() and not path.is_file():
+        raise StoreNotAFile(path, _NOT_A_FILE)
+    if path.exists() and not os.access(path, os.W_OK):
+        raise StoreReadOnly(path, _READ_ONLY)
+    if not path.exists() and not os.access(path.parent, os.W_OK):
+        raise StoreReadOnly(path, _READ_ONLY)
+
+
+def _translated(path: Path, exc: duckdb.Error) -> StoreUnavailable:
+    """DuckDB's own error, as one line a user can act on."""
+    text = str(exc).lower()
+    if "lock" in text:
+        return StoreBusy(path, _BUSY)
+    if "read-only" in text or "read only" in text or "permission" in text:
+        return StoreReadOnly(path, _READ_ONLY)
+    return StoreCorrupt(path, _CORRUPT)
 
 
 class Store:
@@ -141,24 +197,24 @@ class Store:
         self._keep_open = keep_open
         self._con: duckdb.DuckDBPyConnection | None = None
         self._lock = threading.Lock()
-        with self._connect() as con:
-            con.execute(_SCHEMA)
-            for statement in _MIGRATIONS:
-                con.execute(statement)
-            con.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)", [SCHEMA_VERSION])
-            con.execute("UPDATE meta SET value = ? WHERE key = 'schema'", [SCHEMA_VERSION])
-            _refresh_term_index(con)
+        _check_path(self.path)
+        try:
+            with self._connect() as con:
+                con.execute(_SCHEMA)
+                for statement in _MIGRATIONS:
+                    con.execute(statement)
+                con.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)", [SCHEMA_VERSION])
+                con.execute("UPDATE meta SET value = ? WHERE key = 'schema'", [SCHEMA_VERSION])
+                _refresh_term_index(con)
+        except duckdb.Error as exc:  # a file DuckDB opened but cannot use as a store
+            self.close()
+            raise _translated(self.path, exc) from exc
 
     def _open(self) -> duckdb.DuckDBPyConnection:
         try:
             return duckdb.connect(str(self.path))
-        except duckdb.IOException as exc:
-            if "lock" not in str(exc).lower():
-                raise
-            raise StoreBusy(
-                f"文档库 {self.path} 正被另一个程序（如正在运行的仪表盘）占用；"
-                "请先关闭它，或用 --store 指定另一个文件。"
-            ) from exc
+        except duckdb.Error as exc:
+            raise _translated(self.path, exc) from exc
 
     @contextmanager
     def _connect(self) -> Iterator[duckdb.DuckDBPyConnection]:

@@ -17,7 +17,7 @@ from analysis import bundle, corpus, export, views
 from analysis.chart_style import ChartContext, with_context
 from analysis.filters import Filters, apply_filters
 from analysis.labels import COLUMN_LABELS, localised
-from analysis.store import Store
+from analysis.store import Store, StoreUnavailable
 from analysis.types import DOC_TYPE_LABELS, DOC_TYPES
 
 
@@ -39,11 +39,26 @@ _route_deep_links()
 @st.cache_resource(
     show_spinner="正在打开文档库（首次使用或程序更新后会重新处理全部文档，大语料需要几分钟）…"
 )
-def get_store() -> Store:
+def _open_store() -> Store:
     """The corpus store, seeded on first run; one per server process, keeping one
     connection (each query gets its own cursor) so DuckDB's cache lasts between reruns.
     """
     return corpus.open_corpus(None, keep_open=True)
+
+
+def get_store() -> Store:
+    """The store, or a one-line error on the page (busy, not a store file, read-only)."""
+    try:
+        return _open_store()
+    except StoreUnavailable as exc:
+        st.error(str(exc), icon=":material/database:")
+        st.stop()
+        raise  # st.stop() ends the run; this line only satisfies the type checker
+
+
+def forget_store() -> None:
+    """Drop the open store, so the next page run opens `POLICYLENS_STORE` afresh (tests)."""
+    _open_store.clear()
 
 
 def store_version() -> str:

@@ -293,3 +293,85 @@ def test_a_bad_metadata_sidecar_is_refused_before_anything_is_read(store_path, c
     assert code == 1 and "meta.csv" in err and "xy.txt" in err and "Traceback" not in err
     code, out, _ = run(capsys, "docs", "--format", "csv")
     assert "xy.txt" not in out
+
+
+NOT_A_STORE = b"just some notes, not a database\n" * 50
+
+
+@pytest.mark.parametrize(
+    ("make", "code", "words"),
+    [
+        (lambda tmp: _folder(tmp / "a-folder"), 4, "不是普通文件"),
+        (lambda tmp: Path("/dev/null"), 4, "不是普通文件"),
+        (lambda tmp: _write(tmp / "notes.duckdb", NOT_A_STORE), 4, "损坏"),
+        (lambda tmp: _write(tmp / "cut.duckdb", _truncated_store(tmp)), 4, "损坏"),
+    ],
+    ids=["folder", "dev-null", "not-a-store", "truncated"],
+)
+def test_an_unusable_store_is_one_clear_line_and_is_left_as_it_was(tmp_path, make, code, words):
+    path = make(tmp_path)
+    before = path.read_bytes() if path.is_file() else None
+    result = subprocess.run(
+        [sys.executable, "-m", "analysis", "docs", "--store", str(path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+    )
+    assert result.returncode == code, result.stderr
+    assert words in result.stderr and "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    if before is not None:
+        assert path.read_bytes() == before  # nothing written over the user's file
+
+
+def _folder(path: Path) -> Path:
+    path.mkdir(parents=True)
+    return path
+
+
+def _write(path: Path, data: bytes) -> Path:
+    path.write_bytes(data)
+    return path
+
+
+def _truncated_store(tmp: Path) -> bytes:
+    """A real store cut short, as a copy interrupted halfway leaves it."""
+    from analysis.store import Store
+
+    whole = tmp / "whole.duckdb"
+    Store(whole).close()
+    data = whole.read_bytes()
+    return data[: len(data) // 3]
+
+
+HOLD = "import duckdb, time; c = duckdb.connect({path!r}); print('ok', flush=True); time.sleep(60)"
+
+
+def test_a_busy_store_exits_with_3(tmp_path) -> None:
+    import duckdb
+
+    path = tmp_path / "held.duckdb"
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            HOLD.format(path=str(path)),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "ok"
+        result = subprocess.run(
+            [sys.executable, "-m", "analysis", "docs", "--store", str(path)],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+        )
+    finally:
+        holder.kill()
+        holder.wait()
+    assert result.returncode == 3 and "占用" in result.stderr and "Traceback" not in result.stderr
+    assert duckdb.__version__  # the holder was a real DuckDB connection

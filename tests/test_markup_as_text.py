@@ -56,11 +56,11 @@ def app_store(tmp_path_factory: pytest.TempPathFactory):
     path = tmp_path_factory.mktemp("markup") / "app.duckdb"
     old = os.environ.get("POLICYLENS_STORE")
     os.environ["POLICYLENS_STORE"] = str(path)
-    from pages._common import get_store
+    from pages._common import forget_store
 
-    get_store.clear()
+    forget_store()
     yield path
-    get_store.clear()
+    forget_store()
     if old is None:
         os.environ.pop("POLICYLENS_STORE", None)
     else:

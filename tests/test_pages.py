@@ -20,11 +20,11 @@ def app_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("app") / "app.duckdb"
     old = os.environ.get("POLICYLENS_STORE")
     os.environ["POLICYLENS_STORE"] = str(path)
-    from pages._common import get_store
+    from pages._common import forget_store
 
-    get_store.clear()
+    forget_store()
     yield path
-    get_store.clear()
+    forget_store()
     if old is None:
         os.environ.pop("POLICYLENS_STORE", None)
     else:
@@ -254,3 +254,19 @@ def test_a_link_value_that_does_not_exist_is_named() -> None:
     assert not at.exception
     assert any("火星省" in w.value for w in at.sidebar.warning)
     assert at.metric[0].value == "1"  # the valid part of the link still applies
+
+
+def test_an_unusable_store_is_one_message_on_the_page(tmp_path, monkeypatch) -> None:
+    from pages._common import forget_store
+
+    folder = tmp_path / "not-a-file"
+    folder.mkdir()
+    monkeypatch.setenv("POLICYLENS_STORE", str(folder))
+    forget_store()
+    try:
+        at = app().run()
+        assert not at.exception, at.exception
+        assert any("不是普通文件" in e.value for e in at.error)
+    finally:
+        monkeypatch.undo()
+        forget_store()
