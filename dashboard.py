@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages._common import render_sidebar_filters
+from pages._common import render_sidebar_filters, store_in_use
 
 st.set_page_config(
     page_title="汽车产业政策文本分析",
@@ -25,5 +25,6 @@ PAGES = [
 # The menu first: the filters open the store, which takes a while on a first start, and the
 # menu must not wait for it (nor show Streamlit's file-name menu meanwhile).
 page = st.navigation(PAGES)
-render_sidebar_filters()
-page.run()
+with store_in_use():  # the store is free for the command line between page runs
+    render_sidebar_filters()
+    page.run()

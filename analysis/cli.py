@@ -431,7 +431,7 @@ def cmd_codebook(args: argparse.Namespace, store: Store) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        store = corpus.open_corpus(args.store)
+        store = corpus.open_corpus(args.store, on_wait=lambda note: print(note, file=sys.stderr))
         return COMMANDS[args.command](args, store)
     except StoreUnavailable as exc:  # 3: busy, try again later; 4: this path is no store
         print(f"错误：{exc}", file=sys.stderr)

@@ -18,7 +18,7 @@ from typing import Final, Literal
 import pandas as pd
 
 from analysis import cleaning, metadata
-from analysis.errors import InvalidField, RejectedFile
+from analysis.errors import InvalidField, RejectedFile, SeedsMissing
 from analysis.loading import LoadedDocument, expand_paths, is_excluded, read_bytes, read_path
 from analysis.parallel import available_cores, ordered_map
 from analysis.resources import seeds_dir
@@ -349,16 +349,20 @@ def open_corpus(
     seeds_dir: Path = SEEDS_DIR,
     progress: Progress | None = None,
     keep_open: bool = False,
+    on_wait: Callable[[str], None] | None = None,
 ) -> Store:
     """The store at `path`, seeded on first use and brought up to the current pipeline.
 
     Opening an unchanged store recomputes nothing: it only compares pipeline versions.
-    `keep_open` keeps one connection for a long-running reader (see `Store`).
+    `keep_open` keeps one connection for a long-running reader (see `Store`); `on_wait` hears
+    once when the store is busy and the call waits for it.
     """
-    store = Store(path, keep_open=keep_open)
+    store = Store(path, keep_open=keep_open, on_wait=on_wait)
     if store.get_meta("seeded") is None:
         if not seeds_dir.exists():
-            raise FileNotFoundError(f"找不到内置种子文档目录 {seeds_dir}")
+            raise SeedsMissing(
+                f"找不到内置种子文档目录 {seeds_dir}：请重新安装 PolicyLens（种子文档随程序提供）"
+            )
         ingest_paths(
             store,
             seed_files(seeds_dir),

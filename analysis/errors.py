@@ -25,3 +25,7 @@ class UnknownDocument(PolicyLensError):
 
 class InvalidField(PolicyLensError):
     """A metadata correction naming a field or value that is not allowed."""
+
+
+class SeedsMissing(PolicyLensError):
+    """The bundled seed documents are not where the installation put them."""

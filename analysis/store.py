@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import os
 import threading
+import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -128,6 +129,12 @@ class DocumentParts:
     quantities: pd.DataFrame | None = None  # targets.TARGET_COLUMNS
 
 
+# A program that finds the store busy waits this long before giving up (writers hold it for
+# one batch at a time), trying again every BUSY_RETRY_SECONDS.
+BUSY_WAIT_SECONDS: Final = 10.0
+BUSY_RETRY_SECONDS: Final = 0.2
+
+
 class StoreUnavailable(PolicyLensError):
     """The store file cannot be used; `code` says why (busy, not_a_file, corrupt, read_only)
     and `exit_code` is what the command line returns for it.
@@ -191,12 +198,22 @@ def _translated(path: Path, exc: duckdb.Error) -> StoreUnavailable:
 class Store:
     """A corpus on disk: short connections by default, one kept connection if asked."""
 
-    def __init__(self, path: Path | str | None = None, *, keep_open: bool = False) -> None:
+    def __init__(
+        self,
+        path: Path | str | None = None,
+        *,
+        keep_open: bool = False,
+        busy_wait: float = BUSY_WAIT_SECONDS,
+        on_wait: Callable[[str], None] | None = None,
+    ) -> None:
         self.path = Path(path) if path is not None else default_store_path()
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._keep_open = keep_open
         self._con: duckdb.DuckDBPyConnection | None = None
         self._lock = threading.Lock()
+        self._users = 0
+        self._busy_wait = busy_wait
+        self._on_wait = on_wait
         _check_path(self.path)
         try:
             with self._connect() as con:
@@ -211,10 +228,38 @@ class Store:
             raise _translated(self.path, exc) from exc
 
     def _open(self) -> duckdb.DuckDBPyConnection:
+        """A connection; while another program holds the file, retried for `busy_wait`
+        seconds (it writes in short batches), then StoreBusy.
+        """
+        deadline = time.monotonic() + self._busy_wait
+        told = False
+        while True:
+            try:
+                return duckdb.connect(str(self.path))
+            except duckdb.Error as exc:
+                problem = _translated(self.path, exc)
+                if not isinstance(problem, StoreBusy) or time.monotonic() >= deadline:
+                    raise problem from exc
+                if self._on_wait and not told:
+                    self._on_wait(f"文档库 {self.path} 正被另一个程序写入，等待中…")
+                    told = True
+                time.sleep(BUSY_RETRY_SECONDS)
+
+    @contextmanager
+    def in_use(self) -> Iterator[None]:
+        """Hold the kept connection for a stretch of work (a page run); when the last user
+        lets go it is closed, so another program (the command line) can write in between.
+        """
+        with self._lock:
+            self._users += 1
         try:
-            return duckdb.connect(str(self.path))
-        except duckdb.Error as exc:
-            raise _translated(self.path, exc) from exc
+            yield
+        finally:
+            with self._lock:
+                self._users -= 1
+                if self._users == 0 and self._con is not None:
+                    self._con.close()
+                    self._con = None
 
     @contextmanager
     def _connect(self) -> Iterator[duckdb.DuckDBPyConnection]:

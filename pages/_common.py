@@ -7,7 +7,8 @@ Pages stay thin: they read `current_filters()`, call `analysis`, and draw with
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -54,6 +55,15 @@ def get_store() -> Store:
         st.error(str(exc), icon=":material/database:")
         st.stop()
         raise  # st.stop() ends the run; this line only satisfies the type checker
+
+
+@contextmanager
+def store_in_use() -> Iterator[None]:
+    """One page run: the store's connection is kept while the page draws and let go after,
+    so the command line can write between runs (a run that meets a write waits for it).
+    """
+    with get_store().in_use():
+        yield
 
 
 def forget_store() -> None:

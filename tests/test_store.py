@@ -408,8 +408,37 @@ def test_a_store_held_by_another_program_is_a_clear_error(tmp_path: Path) -> Non
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "open"
         with pytest.raises(StoreBusy, match="正被另一个程序"):
-            Store(path)
+            Store(path, busy_wait=0.5)
     finally:
         holder.kill()
         holder.wait(timeout=10)
     assert Store(path).documents().empty  # free again once the other program is gone
+
+
+def test_the_command_line_writes_while_the_dashboard_is_open(tmp_path: Path) -> None:
+    """The dashboard keeps its connection only during a page run; a `set` from the command
+    line goes through between runs, and one that arrives during a run waits for it."""
+    from analysis.corpus import open_corpus
+
+    path = tmp_path / "shared.duckdb"
+    dashboard = open_corpus(path, keep_open=True)
+    doc_id = dashboard.documents()["doc_id"].iloc[0]
+    with dashboard.in_use():
+        dashboard.documents()
+    command = [sys.executable, "-m", "analysis", "set", doc_id, "city=合肥市", "--store", str(path)]
+    between = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, encoding="utf-8")
+    assert between.returncode == 0, between.stderr
+
+    waiting = subprocess.Popen(
+        [*command[:5], "city=芜湖市", *command[6:]],
+        cwd=ROOT,
+        stderr=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
+    )
+    with dashboard.in_use():  # a page run holding the store until the command line waits
+        dashboard.documents()
+        assert waiting.stderr is not None
+        assert "等待" in waiting.stderr.readline()
+    assert waiting.wait(timeout=60) == 0, waiting.stderr.read()
+    assert dashboard.documents().set_index("doc_id").loc[doc_id, "city"] == "芜湖市"
