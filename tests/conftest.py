@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -56,3 +57,22 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):
         reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
         report.outcome = "failed"
         report.longrepr = f"skipped in CI (set POLICYLENS_ALLOW_SKIPS=1 to allow): {reason}"
+
+
+@pytest.fixture(scope="module")
+def app_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """One store for a module of page tests: the app caches it per process, as a server
+    would, so the module's runs share it and other modules get their own.
+    """
+    path = tmp_path_factory.mktemp("app") / "app.duckdb"
+    old = os.environ.get("POLICYLENS_STORE")
+    os.environ["POLICYLENS_STORE"] = str(path)
+    from pages._common import forget_store
+
+    forget_store()
+    yield path
+    forget_store()
+    if old is None:
+        os.environ.pop("POLICYLENS_STORE", None)
+    else:
+        os.environ["POLICYLENS_STORE"] = old

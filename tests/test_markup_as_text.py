@@ -8,7 +8,6 @@ every special character escaped, nothing left for the renderer to turn into mark
 from __future__ import annotations
 
 import json
-import os
 import re
 
 import pandas as pd
@@ -19,6 +18,8 @@ from streamlit.testing.v1 import AppTest
 from analysis.escaping import escape_figure_text
 
 from .conftest import ROOT
+
+pytestmark = pytest.mark.usefixtures("app_store")  # one store per module (conftest)
 
 INJECTIONS = [
     "![x](http://x)",
@@ -49,22 +50,6 @@ def assert_literal(markdown: str, original: str, *, own: tuple[str, ...] = ()) -
     assert not re.search(r"[\[\]()<>$!*_`]", unescaped), markdown
     assert not re.search(r":(?!\u2060)", markdown), markdown  # :red[…], :material/…:, http:
     assert not re.search(r"www\\?\.", markdown), markdown  # www. autolink
-
-
-@pytest.fixture(scope="module", autouse=True)
-def app_store(tmp_path_factory: pytest.TempPathFactory):
-    path = tmp_path_factory.mktemp("markup") / "app.duckdb"
-    old = os.environ.get("POLICYLENS_STORE")
-    os.environ["POLICYLENS_STORE"] = str(path)
-    from pages._common import forget_store
-
-    forget_store()
-    yield path
-    forget_store()
-    if old is None:
-        os.environ.pop("POLICYLENS_STORE", None)
-    else:
-        os.environ["POLICYLENS_STORE"] = old
 
 
 def app() -> AppTest:

@@ -2,33 +2,15 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from .conftest import ROOT
 
+pytestmark = pytest.mark.usefixtures("app_store")  # one store per module (conftest)
+
 PAGES = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "pages").glob("[!_]*.py"))
-
-
-@pytest.fixture(scope="module", autouse=True)
-def app_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One store for the module: the app caches it per process, as a server would."""
-    path = tmp_path_factory.mktemp("app") / "app.duckdb"
-    old = os.environ.get("POLICYLENS_STORE")
-    os.environ["POLICYLENS_STORE"] = str(path)
-    from pages._common import forget_store
-
-    forget_store()
-    yield path
-    forget_store()
-    if old is None:
-        os.environ.pop("POLICYLENS_STORE", None)
-    else:
-        os.environ["POLICYLENS_STORE"] = old
 
 
 def app() -> AppTest:

@@ -2,31 +2,14 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from .conftest import ROOT
 
+pytestmark = pytest.mark.usefixtures("app_store")  # one store per module (conftest)
+
 PAGE = "pages/regions.py"
-
-
-@pytest.fixture(scope="module", autouse=True)
-def app_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("regions") / "app.duckdb"
-    old = os.environ.get("POLICYLENS_STORE")
-    os.environ["POLICYLENS_STORE"] = str(path)
-    from pages._common import forget_store
-
-    forget_store()
-    yield path
-    forget_store()
-    if old is None:
-        os.environ.pop("POLICYLENS_STORE", None)
-    else:
-        os.environ["POLICYLENS_STORE"] = old
 
 
 def regions_page() -> AppTest:
