@@ -6,6 +6,7 @@ the store returning the rows shown.
 
 from __future__ import annotations
 
+import html
 import io
 
 import pandas as pd
@@ -51,8 +52,8 @@ def on_table_select(table_key: str, terms: list[str]) -> None:
 
 def on_chart_select(chart_key: str) -> None:
     points = st.session_state[chart_key].selection.points
-    if points:
-        open_in_context(str(points[0]["y"]))
+    if points:  # tick labels are entity-escaped (`R&amp;D`); the term itself is not
+        open_in_context(html.unescape(str(points[0]["y"])))
 
 
 @st.cache_data(show_spinner="正在生成词云…", max_entries=16)
