@@ -36,7 +36,8 @@ def _neutralised(value: object) -> object:
     return value
 
 
-def _text_columns(frame: pd.DataFrame) -> list[str]:
+def text_columns(frame: pd.DataFrame) -> list[str]:
+    """Columns holding text (object or pandas string dtype), whichever pandas produced."""
     return [
         c
         for c in frame.columns
@@ -47,7 +48,7 @@ def _text_columns(frame: pd.DataFrame) -> list[str]:
 def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
     """Text cells neutralised against formula injection; headers too."""
     frame = frame.copy()
-    for column in _text_columns(frame):
+    for column in text_columns(frame):
         frame[column] = frame[column].map(_neutralised)
     return frame.set_axis([_neutralised(str(c)) for c in frame.columns], axis=1)
 
@@ -84,7 +85,7 @@ def _sheet_name(name: str, used: set[str]) -> str:
 def _excel_safe(frame: pd.DataFrame) -> pd.DataFrame:
     """Excel rejects control characters and timezone-aware datetimes; strip both."""
     frame = frame.copy()
-    for column in _text_columns(frame):
+    for column in text_columns(frame):
         frame[column] = frame[column].map(
             lambda v: (
                 "".join(ch for ch in v if ch >= " " or ch in "\n\t") if isinstance(v, str) else v

@@ -260,11 +260,7 @@ def show_table(
 
 def blank_missing_text(frame: pd.DataFrame) -> pd.DataFrame:
     """Missing text shows as an empty cell, not as the word None."""
-    text = [
-        c
-        for c in frame.columns
-        if frame[c].dtype == object or pd.api.types.is_string_dtype(frame[c])
-    ]
+    text = export.text_columns(frame)
     return frame.assign(**{c: frame[c].fillna("") for c in text}) if text else frame
 
 
