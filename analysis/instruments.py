@@ -19,7 +19,7 @@ import pandas as pd
 
 from analysis.coding import attach_sentences, build_automaton, match_sentences
 from analysis.groups import group_sizes
-from analysis.themes import CodebookError
+from analysis.themes import CodebookError, read_codebook
 
 Category = Literal["supply", "demand", "environment"]
 
@@ -170,11 +170,7 @@ def _check_unique(instruments: tuple[Instrument, ...], source: str) -> None:
 def load_instruments(path: str | Path | None = None) -> InstrumentCodebook:
     """The shipped codebook, or the one at `path`."""
     file = Path(path) if path is not None else INSTRUMENTS_PATH
-    try:
-        text = file.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CodebookError(f"无法读取政策工具词表 {file}：{exc}") from exc
-    return parse_instruments(text, source=str(file))
+    return parse_instruments(read_codebook(file, "政策工具词表"), source=str(file))
 
 
 def _outcome_mask(sentences: pd.Series, codebook: InstrumentCodebook) -> pd.Series:

@@ -123,14 +123,18 @@ def _check_unique(themes: tuple[Theme, ...], source: str) -> None:
             seen[term] = theme.id
 
 
+def read_codebook(file: Path, what: str) -> str:
+    """A codebook file's text; a missing or non-UTF-8 file is a CodebookError naming it."""
+    try:
+        return file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CodebookError(f"无法读取{what} {file}：{exc}") from exc
+
+
 def load_themes(path: str | Path | None = None) -> ThemeCodebook:
     """The shipped codebook, or the one at `path`."""
     file = Path(path) if path is not None else THEMES_PATH
-    try:
-        text = file.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CodebookError(f"无法读取主题词表 {file}：{exc}") from exc
-    return parse_themes(text, source=str(file))
+    return parse_themes(read_codebook(file, "主题词表"), source=str(file))
 
 
 def theme_hits(corpus: pd.DataFrame, codebook: ThemeCodebook) -> pd.DataFrame:
