@@ -143,6 +143,12 @@ _TAIL_MARKER: Final = re.compile(
 _TAIL_REASON: Final = "页面尾部（相关报道、编辑署名、打印/关闭等）之后没有正文，整段删除。"
 _TAIL_SHORT_LINE: Final = 60
 
+# A licence notice a site appends (Wikisource: `本作品是中华人民共和国的法律…属于公有领域`).
+_LICENCE_START: Final = re.compile(r"(?m)^[ \t]*(?:本|这部|這部)作品(?:是|来自|來自|在|於|于)")
+_LICENCE_MARK: Final = re.compile(r"公有[领領]域|Public domain|版权失效|版權失效")
+_LICENCE_WINDOW: Final = 5000
+_LICENCE_REASON: Final = "网站附加的版权/授权声明（公有领域等），不是正文。"
+
 _TOC_MARKER: Final = re.compile(r"(?:目\s*录|提\s*纲|目录/提纲)\s*[:：]?\s*[…\.]*")
 _TOC_CLOSER: Final = re.compile(r"[…\.·]+")
 _TOC_MAX_LINE: Final = 60
@@ -617,6 +623,16 @@ def _tail_edits(text: str) -> list[_Edit]:
     return [_drop_lines(text, lines[markers[first]], lines[-1], "page_tail", _TAIL_REASON)]
 
 
+def _licence_edits(text: str) -> list[_Edit]:
+    """Cut a licence notice at the end: from its first line on, when what follows names
+    the licence (公有领域, Public domain). Only the last few thousand characters are read."""
+    window = max(0, len(text) - _LICENCE_WINDOW)
+    for m in _LICENCE_START.finditer(text, window):
+        if _LICENCE_MARK.search(text, m.end()):
+            return [_Edit(m.start(), len(text), "", "page_tail", _LICENCE_REASON)]
+    return []
+
+
 def _starts_tail(text: str, lines: tuple[_Line, ...], index: int) -> bool:
     body_before = _compact(text[: lines[index].start])
     rest = (ln for ln in lines[index + 1 :] if ln.text.strip())
@@ -678,14 +694,27 @@ def _toc_edits(text: str) -> list[_Edit]:
         end = first = index + 1 if marker else index
         while end < len(lines) and _is_heading_like(lines[end].text):
             end += 1
+        if not marker and first < end:
+            first = _first_entry(text, lines[first:end], first)
         if first < end and _is_toc(text, lines[first:end], marker=marker):
             closer = end < len(lines) and _TOC_CLOSER.fullmatch(lines[end].text.strip())
             last = end if closer else end - 1
-            edits.append(_drop_lines(text, lines[index], lines[last], "toc", _TOC_REASON))
+            start = index if marker else first
+            edits.append(_drop_lines(text, lines[start], lines[last], "toc", _TOC_REASON))
             index = last + 1
         else:
             index = max(end, index + 1)
     return edits
+
+
+def _first_entry(text: str, block: Sequence[_Line], offset: int) -> int:
+    """Index of the block's first line that heads a later line: the title and history
+    lines above an unannounced contents list (`北京市献血条例` / `…通过`) are not entries."""
+    after = block[-1].end
+    for position, line in enumerate(block):
+        if text.find("\n" + line.text.strip(), after) >= 0:
+            return offset + position
+    return offset
 
 
 def _is_heading_like(line: str) -> bool:
@@ -763,6 +792,7 @@ _PIPELINE: Final[tuple[Callable[[str], list[_Edit]], ...]] = (
     _breadcrumb_edits,
     _line_rule_edits,
     _tail_edits,
+    _licence_edits,
     _duplicate_document_edits,
     _toc_edits,
     _duplicate_line_edits,

@@ -26,7 +26,9 @@ import pandas as pd
 from analysis.gazetteer import division_table, is_municipality
 from analysis.national import (
     NATIONAL_REGION,
+    national_filename,
     national_issuer,
+    plan_period,
     session_years,
     speaks_nationally,
     this_year_mentions,
@@ -108,10 +110,13 @@ PLAN_PERIOD_RE: Final = re.compile(
 # Work reports: "2018年工作回顾" is read in 2019; "2023年主要预期目标" is set in 2023.
 REVIEW_RE: Final = re.compile(r"((?:19|20)\d{2})年(?:国内)?(?:工作|政府工作)?的?(?:回顾|总结)")
 # The plan part of a report: `二、2004年主要任务`, `三、2021年重点工作`, `1994年工作的基本方针`.
-# A national report reviews last year's statistics (`1992年国民生产总值接近24000亿元`) and
+# A national report reviews last year's statistics (`1992年国民生产总值接近24000亿元`,
+# `一九五九年的产量达到五百零二万吨` in Chinese numerals) and
 # is read the year after; `1986年是开始执行…并取得显著成就的一年` says the same.
 STAT_YEAR_RE: Final = re.compile(
-    r"(?<![\d到至从自])((?:19|20)\d{2})年(?!\s*\d{1,2}\s*月)(?:底|末|全年)?(?:[^。；，,\d年]{0,14}?\d|是[^。；]{0,30}?(?:取得|完成)[^。；]{0,20}?的一年)"
+    r"(?<![\d到至从自])((?:19|20)\d{2})年(?!\s*\d{1,2}\s*月|[一二三四五六七八九十]{1,3}月)(?:底|末|全年)?"
+    r"(?:[^。；，,\d年]{0,14}?(?:\d|[一二三四五六七八九十两百千万亿零〇]{2,}[^月日号])"
+    r"|是[^。；]{0,30}?(?:取得|完成)[^。；]{0,20}?的一年)"
 )
 # The budget or plan a report presents (`关于1980、1981年国民经济计划安排的报告`: 1980;
 # `关于1955年国家决算和1956年国家预算的报告`: the accounts of 1955 are closed in 1956).
@@ -503,6 +508,8 @@ def _detect_region(layout: _Layout, filename: str | None) -> dict[str, Detection
         if issuer is not None:
             snippet = _snippet(layout.text, *issuer.span())
             national = Detection("province", NATIONAL_REGION, snippet, 0.9)
+        elif filed_nationally := _national_filename(filename):
+            national = Detection("province", NATIONAL_REGION, filed_nationally, 0.7)
         elif speaks_nationally(layout.text):
             national = Detection(
                 "province", NATIONAL_REGION, "“我国”“全国各族人民”，无“我省/我市”", 0.6
@@ -522,6 +529,14 @@ def _detect_region(layout: _Layout, filename: str | None) -> dict[str, Detection
     city = _detect_city(inside, str(province.value), province, level)
     district = _detect_district(inside, city, level)
     return {"province": province, "city": city, "district": district}
+
+
+def _national_filename(filename: str | None) -> str | None:
+    """Evidence that the file name files the document under a national body, if it does."""
+    if not filename:
+        return None
+    stem = unicodedata.normalize("NFKC", PurePath(filename).stem)
+    return f"文件名: {stem}" if national_filename(stem) else None
 
 
 def _titled(layout: _Layout, province: Detection) -> bool:
@@ -649,11 +664,28 @@ def _mark_version(found: list[_YearCandidate]) -> list[_YearCandidate]:
     ]
 
 
+# A report presenting a five-year plan (`作关于…第六个五年计划的报告`): figures for the
+# plan's last year are its goals (`1985年工农业总产值达到…`), not last year's statistics
+# (figures for its first years may be: the 1982 report reviews 1981).
+PRESENTED_PLAN_RE: Final = re.compile(
+    r"关于[^。；]{0,30}?(?P<plan>第[一二三四五六七八九十]+个五年计划|[十一二三四五六七八九]{1,2}五(?:计划|规划))"
+    r"[^。；]{0,12}?(?:的报告|草案|纲要)"
+)
+PRESENTED_PLAN_CHARS: Final = 300
+
+
+def _presented_plan(head: str) -> tuple[int, int] | None:
+    """(first, last) year of the five-year plan the report presents, if its head says so."""
+    m = PRESENTED_PLAN_RE.search(head)
+    return plan_period(m.group("plan")) if m else None
+
+
 def _statistic_years(layout: _Layout) -> list[_YearCandidate]:
     """For a national report only: last year's statistics, each saying `read the year after`."""
     if national_issuer(layout.text[: layout.head_end]) is None:
         return []
     text = layout.text
+    presented = _presented_plan(text[: layout.head_end + PRESENTED_PLAN_CHARS])
     found = [
         _YearCandidate(
             int(m.group(1)) + (0 if "预计" in m.group() else 1),
@@ -664,6 +696,7 @@ def _statistic_years(layout: _Layout) -> list[_YearCandidate]:
         for m in STAT_YEAR_RE.finditer(text)
         if not TARGET_BEFORE_RE.search(text[max(0, m.start() - 4) : m.start()])
         and not PLAN_WORDS_RE.search(m.group())
+        and not (presented and int(m.group(1)) == presented[1])
     ]
     # Only the latest year reviewed counts: a five-year review also quotes its first year.
     latest = max((c.year for c in found), default=None)
@@ -866,6 +899,8 @@ def detect_metadata(
     found.update(_detect_history(layout))
     if found["title"].value is None:
         found["title"] = _implied_title(found)
+    if found["title"].value is None:
+        found["title"] = _filename_title(filename)
     return {field: found[field] for field in (*META_FIELDS, *EXTRA_FIELDS)}
 
 
@@ -886,6 +921,24 @@ def _year_from_filename(filename: str | None, year: Detection) -> Detection:
         return year
     value = found.pop()
     return Detection("year", value, f"文件名: {stem}", FILENAME_YEAR_CONFIDENCE)
+
+
+FILENAME_TITLE_NOISE_RE: Final = re.compile(
+    r"^(?:19|20)\d{2}[_\s-]+|[(（](?:FBM-[^)）]*|\d{4}-\d{2}-\d{2})[)）]$"
+)
+FILENAME_TITLE_CONFIDENCE: Final = 0.2
+
+
+def _filename_title(filename: str | None) -> Detection:
+    """A text with no title line (a congress report opening on `同志们，`) is named by its
+    file name without the collection's year prefix or catalogue number, marked as such."""
+    if not filename:
+        return _unknown("title")
+    stem = unicodedata.normalize("NFKC", PurePath(filename).stem)
+    title = FILENAME_TITLE_NOISE_RE.sub("", stem).replace("_", " ").strip()
+    if len(title) < 4 or not re.search(r"[\u3400-\u9fff]", title):
+        return _unknown("title")  # `000_a3948753d118a57e`: a name, not a title
+    return Detection("title", title, f"无标题行：取自文件名 {stem}", FILENAME_TITLE_CONFIDENCE)
 
 
 def _implied_title(found: dict[str, Detection]) -> Detection:

@@ -185,6 +185,20 @@ def speaks_nationally(text: str) -> bool:
     return national >= NATIONAL_VOICE_MIN and local <= LOCAL_VOICE_SHARE * national
 
 
+# A file filed under a national body or session (`1921_第1次全国代表大会_廣州共產黨報告.txt`,
+# `1960_国务院政府工作报告.txt`): the collection says the document belongs to that session
+# even when its text (a local group's report to the congress) speaks as a place.
+FILENAME_NATIONAL_RE: Final = re.compile(
+    r"第(?:[一二三四五六七八九十]+|\d{1,2})次全国代表大会|全国人民代表大会|"
+    r"^(?:(?:19|20)\d{2}[年_\-\s]*)?(?:国务院|中共中央|中央人民政府)(?!办公厅转发)"
+)
+
+
+def national_filename(stem: str) -> re.Match[str] | None:
+    """The words of a file name that file the document under a national body, if any."""
+    return FILENAME_NATIONAL_RE.search(stem)
+
+
 def national_issuer(head: str) -> re.Match[str] | None:
     """The words of the first lines that make a document national, if any."""
     return ISSUER_RE.search(head)

@@ -3,7 +3,8 @@
 Sets: the 62 provincial work reports (2025, 2026), the 52 national work reports, the 15
 CPC congress reports and a fixed sample of 220 local regulations (every regulation whose
 position in the sorted MANIFEST is a multiple of 8, dated ones only, so the gold year exists).
-File names are hidden (``filename=None``) and for the 2026 CSVs only ``full_text`` is read,
+File names are hidden (``filename=None``; ``--with-filenames`` shows them, as ingest
+does) and for the 2026 CSVs only ``full_text`` is read,
 never the province/title columns, so the score measures what the text alone supports.
 Gold labels are the MANIFEST's region and year: a national document's province is
 ``全国``; a regulation's province is the province its MANIFEST region starts with, and its
@@ -105,18 +106,24 @@ def _gold_province(region: str) -> str:
 
 
 def evaluate(
-    corpus_dir: Path = CORPUS_DIR, *, cleaned: bool = True, name: str = "provincial"
+    corpus_dir: Path = CORPUS_DIR,
+    *,
+    cleaned: bool = True,
+    name: str = "provincial",
+    filenames: bool = False,
 ) -> list[Outcome]:
     """Detect every document of a set blind and pair it with the MANIFEST's gold labels.
 
     doc_type is scored only where the MANIFEST's type is one the detector names
     (work reports); elsewhere the gold doc_type is whatever was found, i.e. not scored.
+    With `filenames`, the detector also sees each file's name, as `ingest` does.
     """
     manifest = pd.read_csv(corpus_dir / "MANIFEST.csv", dtype={"year": "Int64"}).set_index("file")
     clean = _cleaner()[1] if cleaned else (lambda text: text)
     outcomes = []
     for key, text in SETS[name](corpus_dir):
-        detected = detect_metadata(clean(text), filename=None)
+        filename = Path(key).name if filenames else None
+        detected = detect_metadata(clean(text), filename=filename)
         found = {f: detected[f].value for f in FIELDS}
         found["province"] = found["province"] or (
             NATIONAL if detected["city"].value is None and _is_national(detected) else None
@@ -145,15 +152,21 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--set", action="append", choices=list(SETS), help="default: all")
     parser.add_argument("--misses", type=int, default=40, help="print at most N misses per set")
+    parser.add_argument(
+        "--with-filenames",
+        action="store_true",
+        help="let the detector see file names, as ingest does (default: text only)",
+    )
     args = parser.parse_args(argv)
     if not (CORPUS_DIR / "MANIFEST.csv").exists():
         print(f"corpus not found at {CORPUS_DIR}; set POLICYLENS_CORPUS to its folder")
         return 0
     for name in args.set or list(SETS):
         started = time.perf_counter()
-        outcomes = evaluate(name=name)
+        outcomes = evaluate(name=name, filenames=args.with_filenames)
         seconds = time.perf_counter() - started
-        print(f"== {name}: {len(outcomes)} documents, {_cleaner()[0]}, {seconds:.1f} s")
+        seen = "with file names" if args.with_filenames else "file names hidden"
+        print(f"== {name}: {len(outcomes)} documents, {_cleaner()[0]}, {seen}, {seconds:.1f} s")
         for field, share in accuracy(outcomes).items():
             hits = sum(o.hit(field) for o in outcomes)
             print(f"  {field:<9} {share:6.1%} ({hits}/{len(outcomes)})")

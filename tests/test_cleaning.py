@@ -235,6 +235,20 @@ def test_table_of_contents_is_removed_headings_stay() -> None:
     assert "toc" in steps(result)
 
 
+def test_title_and_history_above_an_unannounced_contents_list_stay() -> None:
+    chapters = ["第一章 总 则", "第二章 献血服务与激励", "第三章 采供血管理", "第四章 法律责任"]
+    history = "2021年11月26日 北京市第十五届人民代表大会常务委员会第三十五次会议通过"
+    head = f"# 北京市献血条例\n\n{history}\n\n<!-- INFO END -->\n\n"
+    contents = "\n\n".join(f"## {c}" for c in chapters)
+    body = "\n".join(f"## {c}\n第{i}条 {BODY}" for i, c in enumerate(chapters, 1))
+    raw = f"{head}{contents}\n\n{body}"
+    result = clean_text(raw)
+    assert result.text.startswith("北京市献血条例\n2021年11月26日 北京市第十五届"), result.text[:80]
+    for chapter in chapters:
+        assert result.text.count(chapter) == 1
+    assert "toc" in steps(result)
+
+
 def test_document_pasted_twice_keeps_one_copy() -> None:
     copy = "\n".join(f"\t第{i}段：{BODY}" for i in range(12))
     result = clean_text(copy + copy)
