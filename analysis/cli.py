@@ -19,6 +19,8 @@ import pandas as pd
 from analysis import corpus
 from analysis.errors import PolicyLensError
 from analysis.filters import Filters, apply_filters
+from analysis.gazetteer import is_municipality
+from analysis.national import NATIONAL_REGION
 from analysis.store import STORE_ENV, Store, StoreUnavailable
 
 FORMATS: Final = ("table", "csv", "json")
@@ -67,13 +69,20 @@ def filters_from_args(args: argparse.Namespace) -> Filters:
 
 
 def _is_city(name: str) -> bool:
-    """Provinces end in 省/自治区 or are one of the four municipalities; the rest are cities."""
-    return not (name.endswith(("省", "自治区")) or name in {"北京市", "天津市", "上海市", "重庆市"})
+    """Province-level names (省, 自治区, 特别行政区, the four municipalities, and 全国 for
+    national documents) filter by province; the rest are cities."""
+    return not (
+        name.endswith(("省", "自治区", "特别行政区"))
+        or is_municipality(name)
+        or name == NATIONAL_REGION
+    )
 
 
 def add_filter_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--region", action="append", help="省或市全称，可重复：--region 湖北省 --region 合肥市"
+        "--region",
+        action="append",
+        help="省或市全称，可重复：--region 湖北省 --region 合肥市；全国性文件：--region 全国",
     )
     parser.add_argument("--year-from", type=int, dest="year_from")
     parser.add_argument("--year-to", type=int, dest="year_to")

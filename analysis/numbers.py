@@ -94,10 +94,20 @@ def to_halfwidth(text: str) -> str:
     return text.translate(_HALFWIDTH_TABLE)
 
 
+# Two neighbouring numerals are a vague count, not digits: `一两个` is one or two, `三五年`
+# three to five. Read as the lower bound, so `一两个` stays rhetoric (below ten) and never 12.
+VAGUE_PAIRS: Final[dict[str, int]] = {
+    "一两": 1, "一二": 1, "两三": 2, "二三": 2, "三四": 3, "三五": 3, "四五": 4,
+    "五六": 5, "六七": 6, "七八": 7, "八九": 8,
+}  # fmt: skip
+
+
 def _chinese_integer(text: str) -> int | None:
     """Value of a Chinese integer below 万 (`三百二十`, `十五`, `一九五五`)."""
     if not text:
         return None
+    if text in VAGUE_PAIRS:
+        return VAGUE_PAIRS[text]
     if all(ch in CN_DIGITS for ch in text):
         # Digit-by-digit reading: 一九五五 -> 1955, 二〇二五 -> 2025.
         return int("".join(str(CN_DIGITS[ch]) for ch in text))

@@ -942,6 +942,28 @@ def _rule_of_law(
     return q.kind, q.cue
 
 
+# Counts of the text's own items (`包括以下十个方面`) and facts about the country
+# (`我国有十亿多人`) are not goals, even in a plan section.
+_ITEM_COUNT_RE: Final = re.compile(r"(?:以下|下列|如下|这|上述|主要有|包括)[^，。；]{0,2}$")
+_ITEM_NOUN_RE: Final = re.compile(
+    r"(?:方面|问题|原则|部分|要点|任务|措施|特点|阶段|环节|条件|内容|理由|关系)"
+)
+_COUNTRY_FACT_RE: Final = re.compile(r"(?:我国|全国|中国)(?:现在|目前)?(?:有|拥有)$")
+
+
+def _not_a_goal(norm: str, q: _Quantity, clause_lo: int) -> tuple[Kind, str]:
+    """A "target" that counts the speech's own points or states the country's size."""
+    if q.kind != "target":
+        return q.kind, q.cue
+    before = norm[clause_lo : q.start]
+    counts_items = q.unit in ("个", "项", "条", "点") and _ITEM_COUNT_RE.search(before)
+    if counts_items and _ITEM_NOUN_RE.match(norm, q.end):
+        return "other", "条目个数"
+    if q.unit == "人" and _COUNTRY_FACT_RE.search(before):
+        return "achievement", "国情"
+    return q.kind, q.cue
+
+
 def _is_condition(norm: str, q: _Quantity, clause_lo: int) -> bool:
     """`对研发投入占比超过5%的企业，给予…`: a threshold that belongs to the instrument."""
     return norm[clause_lo : clause_lo + 1] in ("对", "凡", "按") or norm[q.end : q.end + 1] == "的"
@@ -1303,6 +1325,7 @@ def _sentence_records(
         q.kind, q.cue = _allocated(norm, q, cues, clause_lo, rules)
         q.kind, q.cue = _fiscal(norm, q, bounds, clause_lo, rules)
         q.kind, q.cue = _rule_of_law(norm, q, sentence, clause_lo, rules)
+        q.kind, q.cue = _not_a_goal(norm, q, clause_lo)
         q.family = _family(norm, q, clause_lo, rules)
         q.deadline = _deadline(norm, q, sentence, section, rules, doc_year)
         q.kind, q.cue = _named_goal(norm, q, sentence)

@@ -44,6 +44,23 @@ def test_docs_filters_by_region_and_year(store_path, capsys) -> None:
     assert sorted(d["source"][:3] for d in json.loads(out)) == ["002", "003"]
 
 
+def test_region_national_filters_national_documents(store_path, tmp_path, capsys) -> None:
+    folder = tmp_path / "national"
+    folder.mkdir()
+    (folder / "1986_国务院政府工作报告.txt").write_text(
+        "各位代表：\n现在，我代表国务院，作关于第七个五年计划的报告，请大会审议。\n"
+        "到1990年，国民生产总值要达到一万一千一百七十亿元，平均每年增长百分之七点五。\n",
+        encoding="utf-8",
+    )
+    assert run(capsys, "ingest", str(folder))[0] == 0
+    _, out, _ = run(capsys, "docs", "--format", "json", "--region", "全国")
+    assert [d["source"] for d in json.loads(out)] == ["1986_国务院政府工作报告.txt"]
+    _, out, _ = run(capsys, "targets", "--format", "json", "--region", "全国")
+    rows = json.loads(out)
+    assert rows and {r["province"] for r in rows} == {"全国"}
+    assert 7.5 in {r["value"] for r in rows}
+
+
 def test_ingest_reports_each_file_and_exits_2_on_rejection(store_path, tmp_path, capsys) -> None:
     folder = tmp_path / "in"
     folder.mkdir()

@@ -33,6 +33,9 @@ from analysis.numbers import (
         ("一九五五", 1955.0),
         ("二〇二五", 2025.0),
         ("一亿二千万", 120_000_000.0),
+        ("一两", 1.0),  # `一两个`: one or two, never 12
+        ("三五", 3.0),
+        ("三四万", 30_000.0),
     ],
 )
 def test_parse_number(text: str, expected: float) -> None:
@@ -183,6 +186,8 @@ def test_a_fine_range_is_one_penalty() -> None:
         ("今年要确保完成任务，距冬奥会开幕还有95天。", "other", "="),  # a countdown
         ("今年超收1000亿元。", "target", "="),  # 超收 is excess revenue, not "more than"
         ("应当在三十日内备案。", "other", "<="),  # a time limit of an obligation
+        ("今后五年要做好以下十个方面的工作。", "other", "="),  # the speech's own points
+        ("今后五年，我国有十亿多人，要保证吃饭。", "achievement", ">"),  # the country's size
     ],
 )
 def test_things_that_look_like_goals_but_are_not(text: str, kind: str, comparator: str) -> None:
