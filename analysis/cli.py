@@ -245,6 +245,33 @@ def cmd_export_store(args: argparse.Namespace, store: Store) -> int:
     return 0
 
 
+@command("build-parts")
+def cmd_build_parts(args: argparse.Namespace, store: Store) -> int:
+    from analysis import scaleout
+
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    tasks = scaleout.plan_parts(
+        [Path(p) for p in args.paths],
+        out,
+        files_per_part=args.files_per_part,
+        exclude=tuple(args.exclude or ()),
+        user_words=store.user_words("word"),
+    )
+    print(f"{len(tasks)} 个分块 → {out}（调度：{args.scheduler}）", file=sys.stderr)
+    frame = scaleout.build_parts(tasks, scheduler=args.scheduler)
+    emit(frame, args.format)
+    return 2 if (frame["status"] == "rejected").any() else 0
+
+
+@command("merge-parts")
+def cmd_merge_parts(args: argparse.Namespace, store: Store) -> int:
+    from analysis import scaleout
+
+    emit(scaleout.merge_parts(store, Path(args.folder)), args.format)
+    return 0
+
+
 @command("segment")
 def cmd_segment(args: argparse.Namespace, store: Store) -> int:
     sys.stdout.write(" ".join(corpus.segmenter_for(store).cut(args.text)) + "\n")
@@ -325,6 +352,24 @@ def build_parser() -> argparse.ArgumentParser:
         "export-store", parents=[common], help="把各阶段结果导出为按省份、年份分区的 Parquet"
     )
     p.add_argument("folder", metavar="PATH")
+    p = sub.add_parser(
+        "build-parts",
+        parents=[common],
+        help="分块导入（Dask，可在集群上运行）：每块写成一个分块库，再用 merge-parts 合并",
+    )
+    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument("--out", required=True, metavar="DIR", help="分块库所在目录（集群上须共享）")
+    p.add_argument("--files-per-part", type=int, default=200, dest="files_per_part")
+    p.add_argument(
+        "--scheduler",
+        default="processes",
+        help="processes（默认，本机多进程）、threads、synchronous，或集群地址 tcp://host:8786",
+    )
+    p.add_argument("--exclude", action="append", metavar="GLOB")
+    p = sub.add_parser(
+        "merge-parts", parents=[common], help="把 build-parts 生成的分块库合并进文档库"
+    )
+    p.add_argument("folder", metavar="DIR")
     p = sub.add_parser("segment", parents=[common], help="分词：输出以空格分隔的词")
     p.add_argument("text")
     add_export_parser(sub)

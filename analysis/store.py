@@ -670,6 +670,52 @@ class Store:
             for word in dict.fromkeys(w.strip() for w in words if w.strip()):
                 con.execute("INSERT INTO user_words VALUES (?, ?)", [word, kind])
 
+    def absorb(self, part: Path | str) -> int:
+        """Copy the documents of another store (a part built elsewhere, see
+        `analysis.scaleout`) that this one lacks, with every per-document row, in one
+        transaction; the term index is extended, not rebuilt. Returns documents added.
+
+        Tables are found by their `doc_id` column, so per-document tables added later are
+        copied too; the derived index tables (terms, doc_index, doc_terms) are rebuilt here.
+        """
+        source = _sql_path(Path(part))
+        with self._transaction() as con:
+            con.execute(f"ATTACH '{source}' AS part (READ_ONLY)")
+            try:
+                return self._absorb_attached(con)
+            finally:
+                con.execute("DETACH part")
+
+    def _absorb_attached(self, con: duckdb.DuckDBPyConnection) -> int:
+        con.execute(
+            """CREATE OR REPLACE TEMP TABLE absorbed AS
+               SELECT doc_id FROM part.documents
+               WHERE sha256 NOT IN (SELECT sha256 FROM documents)"""
+        )
+        (added,) = con.execute("SELECT count(*) FROM absorbed").fetchone() or (0,)
+        tables = [
+            row[0]
+            for row in con.execute(
+                """SELECT DISTINCT table_name FROM information_schema.columns
+                   WHERE table_catalog = 'part' AND column_name = 'doc_id'
+                     AND table_name NOT IN ('doc_index', 'doc_terms')"""
+            ).fetchall()
+        ]
+        for table in sorted(tables, key=lambda t: t != "documents"):  # documents first
+            con.execute(
+                f"""INSERT INTO {table} BY NAME
+                    SELECT * FROM part.{table} WHERE doc_id IN (SELECT doc_id FROM absorbed)"""
+            )
+        con.execute(
+            """CREATE OR REPLACE TEMP VIEW absorbed_counts AS
+               SELECT doc_id, term, count FROM token_counts
+               WHERE doc_id IN (SELECT doc_id FROM absorbed)"""
+        )
+        _index_from(con, "absorbed_counts")
+        con.execute("DROP VIEW absorbed_counts")
+        con.execute("DROP TABLE absorbed")
+        return int(added)
+
     # -- helpers -----------------------------------------------------------------------
 
     def _require(self, doc_id: str) -> None:

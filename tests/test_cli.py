@@ -392,3 +392,33 @@ def test_a_busy_store_exits_with_3(tmp_path) -> None:
         holder.wait()
     assert result.returncode == 3 and "占用" in result.stderr and "Traceback" not in result.stderr
     assert duckdb.__version__  # the holder was a real DuckDB connection
+
+
+def test_build_parts_then_merge_parts(store_path, tmp_path, capsys) -> None:
+    folder = tmp_path / "big"
+    folder.mkdir()
+    for n in range(3):
+        (folder / f"{n}_长春.txt").write_text(
+            f"长春市汽车产业推进会第{n}次会议\n力争到2027年整车产能达到{300 + n}万辆。",
+            encoding="utf-8",
+        )
+    parts = tmp_path / "parts"
+    code, out, _ = run(
+        capsys,
+        "build-parts",
+        str(folder),
+        "--out",
+        str(parts),
+        "--files-per-part",
+        "2",
+        "--scheduler",
+        "synchronous",
+        "--format",
+        "csv",
+    )
+    assert code == 0 and out.count(",added,") == 3
+    assert len(list(parts.glob("part-*.duckdb"))) == 2
+    code, out, _ = run(capsys, "merge-parts", str(parts), "--format", "json")
+    assert code == 0 and sum(r["added"] for r in json.loads(out)) == 3
+    _, out, _ = run(capsys, "docs", "--format", "json", "--region", "长春市")
+    assert len(json.loads(out)) == 3
