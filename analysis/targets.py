@@ -29,6 +29,7 @@ from analysis.numbers import (
     parse_number,
     to_halfwidth,
 )
+from analysis.quantity_columns import QUANTITY_DTYPES, QUANTITY_NAMES
 from analysis.redaction import PLACEHOLDER_RE, placeholder_spans, touches_placeholder
 from analysis.types import Span
 
@@ -43,25 +44,7 @@ KINDS: Final[tuple[Kind, ...]] = (
 )
 SectionState = Literal["review", "plan", "notes", "unknown"]
 
-TARGET_COLUMNS: Final[tuple[str, ...]] = (
-    "deadline",
-    "horizon",
-    "metric",
-    "family",
-    "value",
-    "value_high",
-    "unit",
-    "comparator",
-    "kind",
-    "scale",
-    "cue",
-    "raw",
-    "sentence",
-    "start",
-    "end",
-    "canonical_metric",
-    "metric_words",
-)
+TARGET_COLUMNS: Final[tuple[str, ...]] = QUANTITY_NAMES
 CORPUS_KEY_COLUMNS: Final[tuple[str, ...]] = ("doc_id", "source", "province", "city", "year")
 RULES_PATH: Final = Path(__file__).parent / "data" / "target_rules.toml"
 
@@ -1252,31 +1235,7 @@ def _empty_frame() -> pd.DataFrame:
 
 
 def _typed(frame: pd.DataFrame) -> pd.DataFrame:
-    frame = frame.astype(
-        {
-            "deadline": "Int64",
-            "horizon": "Int64",
-            "value": "float64",
-            "value_high": "float64",
-            "scale": "bool",
-            "start": "int64",
-            "end": "int64",
-        }
-    )
-    for col in (
-        "metric",
-        "family",
-        "unit",
-        "comparator",
-        "kind",
-        "cue",
-        "raw",
-        "sentence",
-        "canonical_metric",
-        "metric_words",
-    ):
-        frame[col] = frame[col].astype("object")
-    return frame
+    return frame.astype(QUANTITY_DTYPES)
 
 
 def _sentence_records(
