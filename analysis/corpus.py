@@ -9,6 +9,7 @@ nothing else.
 from __future__ import annotations
 
 import csv
+import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache, partial
@@ -22,8 +23,15 @@ from analysis.errors import InvalidField, RejectedFile, SeedsMissing
 from analysis.loading import LoadedDocument, expand_paths, is_excluded, read_bytes, read_path
 from analysis.parallel import available_cores, ordered_map
 from analysis.resources import seeds_dir
+from analysis.schema import SCHEMA_VERSION
 from analysis.segmentation import Segmenter, corpus_token_counts, token_counts
-from analysis.store import DocumentParts, Store, StoredDocument
+from analysis.store import (
+    DocumentParts,
+    Store,
+    StoredDocument,
+    StoreReadOnly,
+    default_store_path,
+)
 from analysis.targets import extract_quantities
 from analysis.types import META_FIELDS
 from analysis.validation import validate_field
@@ -369,13 +377,70 @@ def open_corpus(
     progress: Progress | None = None,
     keep_open: bool = False,
     on_wait: Callable[[str], None] | None = None,
+    read_only: bool = False,
 ) -> Store:
     """The store at `path`, seeded on first use and brought up to the current pipeline.
 
     Opening an unchanged store recomputes nothing: it only compares pipeline versions.
     `keep_open` keeps one connection for a long-running reader (see `Store`); `on_wait` hears
-    once when the store is busy and the call waits for it.
+    once when the store is busy and the call waits for it. `read_only` (commands that only
+    read) opens the file read-only once it needs no writing; a file that does (new, older
+    schema, stale documents) is first brought up to date, if it may be written.
     """
+    if read_only:
+        current = _open_for_reading(path, keep_open=keep_open, on_wait=on_wait)
+        if current is not None:
+            return current
+    store = _open_for_writing(path, seeds_dir, progress, keep_open=keep_open, on_wait=on_wait)
+    if not read_only:
+        return store
+    store.close()
+    return Store(store.path, keep_open=keep_open, on_wait=on_wait, read_only=True)
+
+
+def _open_for_reading(
+    path: Path | str | None, *, keep_open: bool, on_wait: Callable[[str], None] | None
+) -> Store | None:
+    """The store opened read-only if it needs no writing, or if it cannot be written but
+    holds this code's tables (its results may be older, but they are whole); None when it
+    should be brought up to date first.
+    """
+    target = Path(path) if path is not None else default_store_path()
+    if not target.is_file():
+        return None
+    store = Store(target, keep_open=keep_open, on_wait=on_wait, read_only=True)
+    if store.is_current() and store.get_meta("seeded") and not _stale(store):
+        return store
+    if not os.access(target, os.W_OK) or not os.access(target.parent, os.W_OK):
+        if store.schema_version == SCHEMA_VERSION:
+            return store
+        store.close()
+        raise StoreReadOnly(target, NEEDS_UPGRADE)
+    store.close()
+    return None
+
+
+NEEDS_UPGRADE: Final = (
+    "由旧版本的 PolicyLens 创建，需要先升级文档库结构，但文件不可写；"
+    "请用可写的权限打开一次，或用 --store 指定另一个文件。"
+)
+
+
+def _stale(store: Store) -> bool:
+    """Whether some document was made by other code or another dictionary than now."""
+    version = pipeline_for(store)
+    return any(v != version for v in store.known_hashes().values())
+
+
+def _open_for_writing(
+    path: Path | str | None,
+    seeds_dir: Path,
+    progress: Progress | None,
+    *,
+    keep_open: bool,
+    on_wait: Callable[[str], None] | None,
+) -> Store:
+    """The store opened for writing: schema upgraded, seeded on first use, refreshed."""
     store = Store(path, keep_open=keep_open, on_wait=on_wait)
     if store.get_meta("seeded") is None:
         if not seeds_dir.exists():

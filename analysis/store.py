@@ -6,6 +6,10 @@ store as it was before that batch. By default connections are short-lived (open,
 close) so command-line runs can take turns on the same file; a long-running reader (the
 dashboard, a benchmark) asks for `keep_open=True` and keeps one connection, handing each
 call its own cursor, so DuckDB's buffer cache survives between queries.
+
+A store opened with `read_only=True` never writes (no migration, no index refresh): several
+readers can share the file, and a file the user may not write can still be read. Opening
+for writing brings an older store's schema up to date first (`analysis.migrations`).
 """
 
 from __future__ import annotations
@@ -232,6 +236,14 @@ class Store:
         with self._connect() as con:
             rows = con.execute("SELECT sha256, pipeline FROM documents").fetchall()
         return dict(rows)
+
+    def is_current(self) -> bool:
+        """Whether opening for writing would change nothing (schema and keyword index are
+        this code's), so a reader may open the file read-only.
+        """
+        if self.schema_version != SCHEMA_VERSION:
+            return False
+        return self.get_meta("term_index") == _term_index_version()
 
     def version(self) -> str:
         """A cache key for the UI: every committed write bumps it (see `_transaction`)."""
