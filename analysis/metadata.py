@@ -199,8 +199,13 @@ DOC_TYPE_MIN_SCORE: Final = 2.0
 # Source site.
 SOURCE_RE: Final = re.compile(r"(?m)^\s*(?:信息)?来源\s*[::]\s*\n?\s*([^\s|,，]{2,30})")
 DOMAIN_RE: Final = re.compile(
-    r"(?:https?://)?((?:[a-z0-9-]+\.)+(?:com|cn|net|org|gov|edu)(?:\.cn)?)(?![a-z0-9])", re.I
+    r"((?:[a-z0-9-]+\.)+(?:com|cn|net|org|gov|edu)(?:\.cn)?)(?![a-z0-9])", re.I
 )
+# Where a domain can start: a maximal run of dot-separated labels. DOMAIN_RE is matched at
+# the start of each run only; searched freely it rescanned the rest of a digit run (or of
+# `1.1.1.…`) at every position, quadratic in its length (16,000 digits: 3 s).
+_LABELS_RE: Final = re.compile(r"(?<![a-z0-9-])[a-z0-9-]+(?:\.[a-z0-9-]+)*", re.I)
+_SCHEME_RE: Final = re.compile(r"https?://$", re.I)
 SITE_NAME_RE: Final = re.compile(r"([\u4e00-\u9fffA-Za-z0-9]{2,8}网)(?<!联网)(?<!电网)(?<!管网)")
 BREADCRUMB_RE: Final = re.compile(r"位置|>")
 
@@ -826,9 +831,23 @@ def _detect_source_site(layout: _Layout) -> Detection:
     for line in text[: layout.content_start + HEAD_CHARS].split("\n"):
         if BREADCRUMB_RE.search(line) and (site := SITE_NAME_RE.search(line)):
             return Detection("source_site", site.group(1), line[:60], 0.7)
-    if m := DOMAIN_RE.search(text):
-        return Detection("source_site", m.group(1).lower(), _snippet(text, *m.span()), 0.6)
+    if found := find_domain(text):
+        domain, start, end = found
+        return Detection("source_site", domain.lower(), _snippet(text, start, end), 0.6)
     return _unknown("source_site")
+
+
+def find_domain(text: str) -> tuple[str, int, int] | None:
+    """The first web domain in `text` (`www.gov.cn`), with the span of it and of any
+    `http(s)://` before it; linear in the length of the text.
+    """
+    for run in _LABELS_RE.finditer(text):
+        if "." not in run.group():
+            continue
+        if m := DOMAIN_RE.match(text, run.start(), run.end()):
+            scheme = _SCHEME_RE.search(text, max(0, run.start() - 8), run.start())
+            return m.group(1), scheme.start() if scheme else run.start(), m.end()
+    return None
 
 
 # ---------------------------------------------------------------------------------------
