@@ -70,7 +70,9 @@ def filters_from_args(args: argparse.Namespace) -> Filters:
 
 def _is_city(name: str) -> bool:
     """Provinces end in 省/自治区 or are one of the four municipalities; the rest are cities."""
-    return not (name.endswith(("省", "自治区")) or name in {"北京市", "天津市", "上海市", "重庆市"})
+    from analysis.gazetteer import is_municipality
+
+    return not (name.endswith(("省", "自治区")) or is_municipality(name))
 
 
 def add_filter_options(parser: argparse.ArgumentParser) -> None:

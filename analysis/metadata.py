@@ -31,7 +31,7 @@ from analysis.national import (
     speaks_nationally,
     this_year_mentions,
 )
-from analysis.numbers import CN_YEAR_RE, apply_repairs, parse_number
+from analysis.numbers import CN_YEAR_RE, apply_repairs, date_numeral, parse_number
 from analysis.types import META_FIELDS, Detection, DocType
 
 # Detected besides the correctable fields, shown with the evidence on the Document page.
@@ -91,9 +91,6 @@ LEVEL_CUES: Final[dict[str, re.Pattern[str]]] = {
 }
 
 # Dates.
-CN_DIGITS: Final[dict[str, int]] = dict(
-    zip("〇零一二三四五六七八九", (0, 0, *range(1, 10)), strict=True)
-)
 FULL_DATE_RE: Final = re.compile(
     r"(?<!\d)((?:19|20)\d{2})\s*(?:年|[-/.])\s*(\d{1,2})\s*(?:月|[-/.])\s*(\d{1,2})(?!\d)\s*日?"
 )
@@ -597,19 +594,6 @@ class _YearCandidate:
     date: str | None  # ISO date when the mention was a full date
 
 
-def _cn_number(chars: str) -> int:
-    """一 → 1, 十二 → 12, 二十七 → 27, 二〇二六 → 2026 (digit by digit when no 十).
-
-    A malformed numeral (`十十`) reads as 0, which no date accepts.
-    """
-    if "十" not in chars:
-        return int("".join(str(CN_DIGITS[c]) for c in chars))
-    tens, _, units = chars.partition("十")
-    if len(tens) > 1 or len(units) > 1 or "十" in units:
-        return 0
-    return (CN_DIGITS[tens] if tens else 1) * 10 + (CN_DIGITS[units] if units else 0)
-
-
 def _iso(year: int, month: int, day: int) -> str | None:
     """The ISO date, or None when there is no such day (2023-02-30, month 13)."""
     try:
@@ -632,7 +616,7 @@ def _date_kind(layout: _Layout, start: int, end: int) -> str:
 
 def _date_candidates(layout: _Layout) -> list[_YearCandidate]:
     text, found = layout.text, []
-    for rx, convert in ((FULL_DATE_RE, int), (CN_DATE_RE, _cn_number)):
+    for rx, convert in ((FULL_DATE_RE, int), (CN_DATE_RE, date_numeral)):
         for m in rx.finditer(text):
             year, month, day = (convert(g) for g in m.groups())
             iso = _iso(year, month, day)

@@ -115,6 +115,18 @@ def _chinese_integer(text: str) -> int | None:
     return total + (digit or 0)
 
 
+def date_numeral(text: str) -> int:
+    """A year, month or day in Chinese: digit by digit (`二〇二六` 2026) or with one 十
+    (`十二` 12, `二十七` 27). A malformed one (`十十`) is 0, which no date accepts.
+
+    >>> [date_numeral(t) for t in ("二〇二六", "十", "十二", "二十七", "十十")]
+    [2026, 10, 12, 27, 0]
+    """
+    if text.count("十") > 1 or not all(ch in CN_DIGITS or ch == "十" for ch in text):
+        return 0
+    return _chinese_integer(text) or 0
+
+
 def parse_chinese_numeral(text: str) -> float | None:
     """Value of a Chinese numeral with optional 万/亿 sections and 点 decimals.
 
