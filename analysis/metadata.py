@@ -31,7 +31,7 @@ from analysis.national import (
     speaks_nationally,
     this_year_mentions,
 )
-from analysis.numbers import CN_YEAR_RE, apply_repairs, date_numeral, parse_number
+from analysis.numbers import CN_YEAR_RE, YEAR, apply_repairs, date_numeral, parse_number
 from analysis.types import META_FIELDS, Detection, DocType
 
 # Detected besides the correctable fields, shown with the evidence on the Document page.
@@ -92,44 +92,44 @@ LEVEL_CUES: Final[dict[str, re.Pattern[str]]] = {
 
 # Dates.
 FULL_DATE_RE: Final = re.compile(
-    r"(?<!\d)((?:19|20)\d{2})\s*(?:年|[-/.])\s*(\d{1,2})\s*(?:月|[-/.])\s*(\d{1,2})(?!\d)\s*日?"
+    rf"(?<!\d)({YEAR})\s*(?:年|[-/.])\s*(\d{{1,2}})\s*(?:月|[-/.])\s*(\d{{1,2}})(?!\d)\s*日?"
 )
 CN_DATE_RE: Final = re.compile(
     r"([〇零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日"
 )
 MONTH_DAY_RE: Final = re.compile(r"(?<![\d年/\-.])(\d{1,2})月(\d{1,2})日")
-YEAR_RE: Final = re.compile(r"(?<!\d)((?:19|20)\d{2})年(?!\d)")
+YEAR_RE: Final = re.compile(rf"(?<!\d)({YEAR})年(?!\d)")
 PLAN_PERIOD_RE: Final = re.compile(
-    r"(?<!\d)((?:19|20)\d{2})\s*年?\s*[-—–~～至到]{1,2}\s*((?:19|20)\d{2})(?!\d)\s*年?"
+    rf"(?<!\d)({YEAR})\s*年?\s*[-—–~～至到]{{1,2}}\s*({YEAR})(?!\d)\s*年?"
 )
 # Work reports: "2018年工作回顾" is read in 2019; "2023年主要预期目标" is set in 2023.
-REVIEW_RE: Final = re.compile(r"((?:19|20)\d{2})年(?:国内)?(?:工作|政府工作)?的?(?:回顾|总结)")
+REVIEW_RE: Final = re.compile(rf"({YEAR})年(?:国内)?(?:工作|政府工作)?的?(?:回顾|总结)")
 # The plan part of a report: `二、2004年主要任务`, `三、2021年重点工作`, `1994年工作的基本方针`.
 # A national report reviews last year's statistics (`1992年国民生产总值接近24000亿元`) and
 # is read the year after; `1986年是开始执行…并取得显著成就的一年` says the same.
 STAT_YEAR_RE: Final = re.compile(
-    r"(?<![\d到至从自])((?:19|20)\d{2})年(?!\s*\d{1,2}\s*月)(?:底|末|全年)?(?:[^。；，,\d年]{0,14}?\d|是[^。；]{0,30}?(?:取得|完成)[^。；]{0,20}?的一年)"
+    rf"(?<![\d到至从自])({YEAR})年(?!\s*\d{{1,2}}\s*月)(?:底|末|全年)?(?:[^。；，,\d年]{{0,14}}?\d|是[^。；]{{0,30}}?(?:取得|完成)[^。；]{{0,20}}?的一年)"
 )
 # The budget or plan a report presents (`关于1980、1981年国民经济计划安排的报告`: 1980;
 # `关于1955年国家决算和1956年国家预算的报告`: the accounts of 1955 are closed in 1956).
 BUDGET_YEAR_RE: Final = re.compile(
-    r"关于((?:19|20)\d{2})(?:[、和]\d{4})?年(?:国民经济和社会发展|国民经济|国家)?(?P<what>计划|预算|决算)"
+    rf"关于({YEAR})(?:[、和]\d{{4}})?年(?:国民经济和社会发展|国民经济|国家)?(?P<what>计划|预算|决算)"
 )
 # Words that make a year's figure a plan, not a statistic (`1981年计划…`, `要达到`).
 PLAN_WORDS_RE: Final = re.compile(r"计划|要|将|力争|争取|目标|安排|预算|规划|应")
 # `刚刚过去的1992年`, `首先报告2001年的工作`: the year reviewed, the report is read after it.
-PAST_YEAR_RE: Final = re.compile(r"(?:刚刚过去的|首先报告)((?:19|20)\d{2})年")
+PAST_YEAR_RE: Final = re.compile(rf"(?:刚刚过去的|首先报告)({YEAR})年")
 # Headings of a report's parts anywhere in it (`一、2009年工作回顾`, `二、2004年主要任务`).
 HEADING_YEAR_RE: Final = re.compile(
-    r"(?m)^(?:[一二三四五六七八九十]+[、.]\s*)?((?:19|20)\d{2})年(?:国内)?(?:工作|政府工作)?的?"
+    rf"(?m)^(?:[一二三四五六七八九十]+[、.]\s*)?({YEAR})年(?:国内)?(?:工作|政府工作)?的?"
     r"(?:(?P<review>回顾|总结)|主要任务|重点工作|工作任务|工作的基本方针|工作安排|工作的总体要求|"
     r"工作总体部署|总体部署)"
 )
 PLAN_YEAR_RE: Final = re.compile(
-    r"((?:19|20)\d{2})年(?:的)?(?:主要任务|重点工作|工作任务|工作的基本方针|工作安排|工作的总体要求)"
+    rf"({YEAR})年(?:的)?(?:主要任务|重点工作|工作任务|工作的基本方针|工作安排|工作的总体要求)"
 )
 TARGET_YEAR_RE: Final = re.compile(
-    r"((?:19|20)\d{2})年(?:经济社会发展|发展)?的?(?:主要)?(?:预期目标|目标任务|总体要求)"
+    rf"({YEAR})年(?:经济社会发展|发展)?的?(?:主要)?(?:预期目标|目标任务|总体要求)"
 )
 # Regulations: the latest 通过/修正/修订 date in the header is the version in force.
 ENACTED_AFTER_RE: Final = re.compile(r"(?:通过|修正|修订|修改|批准|公布|发布施行)")
@@ -872,7 +872,7 @@ def detect_metadata(
     return {field: found[field] for field in (*META_FIELDS, *EXTRA_FIELDS)}
 
 
-FILENAME_YEAR_RE: Final = re.compile(r"(?<![0-9A-Za-z])((?:19|20)\d{2})(?=[-_年.\s)）]|$)")
+FILENAME_YEAR_RE: Final = re.compile(rf"(?<![0-9A-Za-z])({YEAR})(?=[-_年.\s)）]|$)")
 FILENAME_YEAR_CONFIDENCE: Final = 0.6
 # Below this, a year read from the text (a passing mention, a licence footer) gives way to
 # a year the file's name states (`1921_第1次全国代表大会_….txt`, `…(2020-09-25).md`).

@@ -68,6 +68,8 @@ MAGNITUDES: Final[dict[str, float]] = {
 MAGNITUDE_PATTERN: Final = "|".join(sorted(MAGNITUDES, key=len, reverse=True))
 
 ARABIC_PATTERN: Final = r"\d+(?:,\d{3})*(?:\.\d+)?"
+# A year of the documents' era written in digits (1900–2099): every year pattern uses it.
+YEAR: Final = r"(?:19|20)\d{2}"
 # A Chinese numeral must contain a digit character or start with 十 (`十五`), so a bare
 # magnitude (`百万`, `千亿`) is left to the scale-slogan rule.
 _CN_GROUP: Final = (

@@ -23,6 +23,7 @@ from analysis.numbers import (
     ARABIC_PATTERN,
     CHINESE_PATTERN,
     MAGNITUDE_PATTERN,
+    YEAR,
     chinese_years,
     is_chinese_numeral,
     magnitude_value,
@@ -53,7 +54,7 @@ _SENTENCE_RE: Final = re.compile(r"[^。！？；;!?\n]+[。！？；;!?]?")
 _CLAUSE_BOUNDARY_RE: Final = re.compile(r"[，：（）():]|,(?!\d{3})|(?<!\d),")
 _LIST_GAP_RE: Final = re.compile(r"^[、和及与]$|^、和$")
 _YEAR_RE: Final = re.compile(
-    r"(?<!\d)(?:(?P<y1>(?:19|20)\d{2})\s*[-—–~至]{1,2}\s*(?P<y2>(?:19|20)\d{2})|(?P<y>(?:19|20)\d{2}))\s?年"
+    rf"(?<!\d)(?:(?P<y1>{YEAR})\s*[-—–~至]{{1,2}}\s*(?P<y2>{YEAR})|(?P<y>{YEAR}))\s?年"
 )
 _SCALE_WORDS: Final = "十万|百万|千万|十亿|百亿|千亿|万亿"
 _NO_DIGIT_BEFORE: Final = r"(?<![A-Za-z0-9.第零〇一二两三四五六七八九十百千万亿])"
@@ -321,7 +322,7 @@ def _opener_state(
         return "review", None
     if any(p.search(sentence) for p in rules.plan_openers):
         return "plan", doc_year
-    m = re.match(r"\s*(?:各位代表[，,：:]\s*)?((?:19|20)\d{2})年是", sentence)
+    m = re.match(rf"\s*(?:各位代表[，,：:]\s*)?({YEAR})年是", sentence)
     if m and doc_year:
         year = int(m.group(1))
         return ("plan", year) if year >= doc_year else ("review", None)

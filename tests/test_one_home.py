@@ -1,6 +1,6 @@
 """Each primitive has one definition that everything imports: a second copy written into
 another module (a full-width table, a numeral dictionary, an "unknown" label, the list of
-municipalities, the mask characters) fails here, naming where it is."""
+municipalities, the mask characters, the digits of a year) fails here, naming where it is."""
 
 from __future__ import annotations
 
@@ -81,6 +81,10 @@ def _mask_characters(tree: ast.AST, source: str) -> list[int]:
     return [n.lineno for n in _constants(tree) if "*＊" in n.value or "＊*" in n.value]
 
 
+def _year_pattern(tree: ast.AST, source: str) -> list[int]:
+    return [n.lineno for n in _constants(tree) if "(?:19|20)" in n.value]
+
+
 Finder = Callable[[ast.AST, str], list[int]]
 # primitive -> (the one module allowed to define it, how to spot a copy)
 HOMES: dict[str, tuple[str, Finder]] = {
@@ -89,6 +93,7 @@ HOMES: dict[str, tuple[str, Finder]] = {
     "unknown labels": ("labels.py", _unknown_label),
     "municipalities": ("gazetteer.py", _municipality_list),
     "mask characters": ("redaction.py", _mask_characters),
+    "year patterns": ("numbers.py", _year_pattern),
 }
 
 
