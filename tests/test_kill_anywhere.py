@@ -37,7 +37,7 @@ SEED = int(os.environ.get("POLICYLENS_KILL_SEED", "0"))
 def _killed_run(path: Path, delay: float) -> tuple[str, float]:
     """Start the steps in a child (and its workers), SIGKILL them all `delay` seconds after
     the first step began (never, if it ends first); returns the last step it announced and
-    the seconds it ran after that first step.
+    when, in seconds after the first.
     """
     child = subprocess.Popen(
         [sys.executable, "-m", "tests.kill_steps", str(path)],
@@ -49,16 +49,17 @@ def _killed_run(path: Path, delay: float) -> tuple[str, float]:
     assert child.stdout is not None
     last = child.stdout.readline().strip()  # "ingest": imports done, writing starts
     began = time.monotonic()
+    said = began
     deadline = began + delay
     os.set_blocking(child.stdout.fileno(), False)
     while time.monotonic() < deadline and child.poll() is None:
         time.sleep(0.01)
         for line in child.stdout.readlines():
-            last = line.strip() or last
+            last, said = line.strip() or last, time.monotonic()
     with contextlib.suppress(ProcessLookupError):  # it finished first: fine too
         os.killpg(child.pid, signal.SIGKILL)
     child.wait(timeout=30)
-    return last, time.monotonic() - began
+    return last, said - began
 
 
 def _check_consistent(path: Path) -> None:
@@ -145,7 +146,8 @@ def _records(frame: pd.DataFrame) -> list[dict[str, object]]:
 
 @pytest.fixture(scope="module")
 def uninterrupted(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, object], float]:
-    """The state an uninterrupted session ends in, and how long its steps took here."""
+    """The state an uninterrupted session ends in, and how long its steps took here (until
+    it says "done")."""
     path = tmp_path_factory.mktemp("whole") / "whole.duckdb"
     _, seconds = _killed_run(path, delay=3600.0)
     return _state(path), seconds
