@@ -19,6 +19,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 from analysis.escaping import escape_plotly
+from analysis.labels import UNKNOWN_REGION, UNKNOWN_YEAR
 
 FONT_STACK: Final = (
     "Noto Sans CJK SC, Noto Sans SC, WenQuanYi Micro Hei, Microsoft YaHei, PingFang SC, sans-serif"
@@ -48,7 +49,7 @@ def _spread_palette(size: int = 36) -> tuple[str, ...]:
 # chart and in every export.
 PALETTE: Final[tuple[str, ...]] = _spread_palette()
 NATIONAL_LABELS: Final = frozenset({"全国", "中央", "国务院"})
-UNKNOWN_PREFIX: Final = ("（未知）", "未知")
+UNKNOWN_PREFIX: Final = (UNKNOWN_REGION, UNKNOWN_YEAR)
 
 
 def _template() -> go.layout.Template:

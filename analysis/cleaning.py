@@ -37,6 +37,7 @@ from typing import Final
 import pandas as pd
 
 from analysis.numbers import REPAIR_REASONS, numeral_repairs
+from analysis.numbers import to_halfwidth as halfwidth  # re-exported: one table, in numbers
 from analysis.redaction import PLACEHOLDER_RE
 from analysis.types import CHANGE_COLUMNS, Change
 
@@ -180,16 +181,6 @@ _PDF_FULL_LINE: Final = 0.7
 _FULLWIDTH_RUN: Final = re.compile(
     r"(?=[０-９Ａ-Ｚａ-ｚ％．])(?:[０-９Ａ-Ｚａ-ｚ％]|(?<=[0-9０-９])．(?=[0-9０-９]))+"
 )
-_HALFWIDTH_TABLE: Final = str.maketrans(
-    {
-        **{chr(c): chr(c - 0xFEE0) for c in range(0xFF10, 0xFF1A)},
-        **{chr(c): chr(c - 0xFEE0) for c in range(0xFF21, 0xFF3B)},
-        **{chr(c): chr(c - 0xFEE0) for c in range(0xFF41, 0xFF5B)},
-        "％": "%",
-        "．": ".",
-    }
-)
-
 _WHITESPACE: Final = re.compile(
     rf"(?=[\s\ufeff])"  # every alternative starts with whitespace: fail fast elsewhere
     rf"(?:(?P<crlf>\r\n?)"
@@ -260,15 +251,6 @@ def changes_frame(changes: list[Change]) -> pd.DataFrame:
     rows = [[getattr(c, name) for name in CHANGE_COLUMNS] for c in changes]
     frame = pd.DataFrame(rows, columns=list(CHANGE_COLUMNS))
     return frame.astype({"start": "int64", "end": "int64"})
-
-
-def halfwidth(text: str) -> str:
-    """Map full-width digits, Latin letters, `％` and `．` to ASCII, character by character.
-
-    >>> halfwidth("增长５．５％")
-    '增长5.5%'
-    """
-    return text.translate(_HALFWIDTH_TABLE)
 
 
 # --------------------------------------------------------------------------- trace

@@ -24,6 +24,8 @@ from analysis.national import NATIONAL_REGION
 from analysis.store import STORE_ENV, Store, StoreUnavailable
 
 FORMATS: Final = ("table", "csv", "json")
+# Commands that write to the store; every other one opens it read-only.
+WRITING: Final = frozenset({"ingest", "set", "merge-parts"})
 Command = Callable[[argparse.Namespace, Store], int]
 COMMANDS: dict[str, Command] = {}
 
@@ -485,7 +487,11 @@ def cmd_codebook(args: argparse.Namespace, store: Store) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        store = corpus.open_corpus(args.store, on_wait=lambda note: print(note, file=sys.stderr))
+        store = corpus.open_corpus(
+            args.store,
+            on_wait=lambda note: print(note, file=sys.stderr),
+            read_only=args.command not in WRITING,
+        )
         return COMMANDS[args.command](args, store)
     except StoreUnavailable as exc:  # 3: busy, try again later; 4: this path is no store
         print(f"错误：{exc}", file=sys.stderr)

@@ -9,6 +9,7 @@ nothing else.
 from __future__ import annotations
 
 import csv
+import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache, partial
@@ -22,11 +23,19 @@ from analysis.errors import InvalidField, RejectedFile, SeedsMissing
 from analysis.loading import LoadedDocument, expand_paths, is_excluded, read_bytes, read_path
 from analysis.parallel import available_cores, ordered_map
 from analysis.resources import seeds_dir
+from analysis.schema import SCHEMA_VERSION
 from analysis.segmentation import Segmenter, corpus_token_counts, token_counts
-from analysis.store import DocumentParts, Store, StoredDocument
+from analysis.store import (
+    DocumentParts,
+    Store,
+    StoredDocument,
+    StoreReadOnly,
+    default_store_path,
+)
 from analysis.targets import extract_quantities
 from analysis.types import META_FIELDS
-from analysis.versions import stage_versions, stages_to_redo, version_string
+from analysis.validation import validate_field
+from analysis.versions import stage_versions, stages_to_redo, version_string, with_user_words
 
 SEEDS_DIR: Final = seeds_dir()  # top-level seeds/ in a checkout, package data in a wheel
 SEED_METADATA: Final = "metadata.csv"
@@ -44,9 +53,19 @@ class IngestOutcome:
     reason: str = ""
 
 
-def pipeline_version() -> str:
+def current_versions(user_words: Sequence[str] = ()) -> dict[str, str]:
+    """Every stage's version for a store whose dictionary holds `user_words`."""
+    return with_user_words(stage_versions(), user_words)
+
+
+def pipeline_version(user_words: Sequence[str] = ()) -> str:
     """Every stage's version, as stored with each document (`clean=…;meta=…;seg=…;qty=…`)."""
-    return version_string(stage_versions())
+    return version_string(current_versions(user_words))
+
+
+def pipeline_for(store: Store) -> str:
+    """The pipeline version a document of `store` must record to be current."""
+    return pipeline_version(store.user_words("word"))
 
 
 def doc_id_for(sha256: str) -> str:
@@ -58,8 +77,11 @@ def process_document(
     *,
     overrides: dict[str, tuple[str | None, str]] | None = None,
     token_counter: Callable[[str, str], pd.DataFrame] | None = None,
+    pipeline: str | None = None,
 ) -> StoredDocument:
-    """Clean, detect and (optionally) count tokens for one loaded document."""
+    """Clean, detect and (optionally) count tokens for one loaded document; `pipeline` is
+    the version to record (default: the code's, for a store without user words).
+    """
     result = cleaning.clean_text(loaded.raw_text)
     detected = metadata.detect_metadata(
         result.text, filename=loaded.source, raw_text=loaded.raw_text
@@ -75,7 +97,7 @@ def process_document(
         encoding=loaded.encoding,
         raw_text=loaded.raw_text,
         clean_text=result.text,
-        pipeline=pipeline_version(),
+        pipeline=pipeline or pipeline_version(),
         changes=cleaning.changes_frame(result.changes),
         detections=metadata.detections_frame(detected),
         overrides=given,
@@ -94,14 +116,14 @@ def _year_of(value: object) -> int | None:
 
 
 def correct_fields(store: Store, doc_id: str, values: dict[str, str]) -> None:
-    """Store a user's corrections; a new year re-dates the document's `今年` targets."""
-    store.set_fields(doc_id, values)
+    """Store a user's corrections; a new year re-dates the document's `今年` targets, in the
+    same transaction (a user's year wins over every other origin, so it is the year).
+    """
+    quantities = None
     if "year" in values:
-        year = store.documents().set_index("doc_id").loc[doc_id, "year"]
-        text = store.text(doc_id)
-        store.replace_quantities(
-            doc_id, extract_quantities(text, doc_year=None if pd.isna(year) else int(year))
-        )
+        year = _year_of(validate_field("year", values["year"]))
+        quantities = extract_quantities(store.text(doc_id), doc_year=year)
+    store.set_fields(doc_id, values, quantities=quantities)
 
 
 # A batch is written (one transaction) once it holds this many documents or characters:
@@ -162,7 +184,12 @@ def _work(task: _Task) -> list[IngestOutcome | StoredDocument]:
         given = task.overrides if task.overrides is not None else job.overrides.get(doc.source)
         try:
             results.append(
-                process_document(doc, overrides=dict(given or {}), token_counter=job.token_counter)
+                process_document(
+                    doc,
+                    overrides=dict(given or {}),
+                    token_counter=job.token_counter,
+                    pipeline=job.version,
+                )
             )
         except Exception as exc:  # one document's failure is its rejection
             reason = f"处理出错：{_describe(exc)}"
@@ -234,7 +261,7 @@ def _ingest(
     """Map `_work` over the tasks, write what comes back in batches, report every file."""
     global _JOB
     known = store.known_hashes()
-    _JOB = _Job(known, overrides, token_counter_for(store), pipeline_version())
+    _JOB = _Job(known, overrides, token_counter_for(store), pipeline_for(store))
     outcomes: list[IngestOutcome] = []
     batch = _Batch(store)
     seen: set[str] = set()
@@ -350,13 +377,70 @@ def open_corpus(
     progress: Progress | None = None,
     keep_open: bool = False,
     on_wait: Callable[[str], None] | None = None,
+    read_only: bool = False,
 ) -> Store:
     """The store at `path`, seeded on first use and brought up to the current pipeline.
 
     Opening an unchanged store recomputes nothing: it only compares pipeline versions.
     `keep_open` keeps one connection for a long-running reader (see `Store`); `on_wait` hears
-    once when the store is busy and the call waits for it.
+    once when the store is busy and the call waits for it. `read_only` (commands that only
+    read) opens the file read-only once it needs no writing; a file that does (new, older
+    schema, stale documents) is first brought up to date, if it may be written.
     """
+    if read_only:
+        current = _open_for_reading(path, keep_open=keep_open, on_wait=on_wait)
+        if current is not None:
+            return current
+    store = _open_for_writing(path, seeds_dir, progress, keep_open=keep_open, on_wait=on_wait)
+    if not read_only:
+        return store
+    store.close()
+    return Store(store.path, keep_open=keep_open, on_wait=on_wait, read_only=True)
+
+
+def _open_for_reading(
+    path: Path | str | None, *, keep_open: bool, on_wait: Callable[[str], None] | None
+) -> Store | None:
+    """The store opened read-only if it needs no writing, or if it cannot be written but
+    holds this code's tables (its results may be older, but they are whole); None when it
+    should be brought up to date first.
+    """
+    target = Path(path) if path is not None else default_store_path()
+    if not target.is_file():
+        return None
+    store = Store(target, keep_open=keep_open, on_wait=on_wait, read_only=True)
+    if store.is_current() and store.get_meta("seeded") and not _stale(store):
+        return store
+    if not os.access(target, os.W_OK) or not os.access(target.parent, os.W_OK):
+        if store.schema_version == SCHEMA_VERSION:
+            return store
+        store.close()
+        raise StoreReadOnly(target, NEEDS_UPGRADE)
+    store.close()
+    return None
+
+
+NEEDS_UPGRADE: Final = (
+    "由旧版本的 PolicyLens 创建，需要先升级文档库结构，但文件不可写；"
+    "请用可写的权限打开一次，或用 --store 指定另一个文件。"
+)
+
+
+def _stale(store: Store) -> bool:
+    """Whether some document was made by other code or another dictionary than now."""
+    version = pipeline_for(store)
+    return any(v != version for v in store.known_hashes().values())
+
+
+def _open_for_writing(
+    path: Path | str | None,
+    seeds_dir: Path,
+    progress: Progress | None,
+    *,
+    keep_open: bool,
+    on_wait: Callable[[str], None] | None,
+) -> Store:
+    """The store opened for writing: schema upgraded, seeded on first use, refreshed."""
     store = Store(path, keep_open=keep_open, on_wait=on_wait)
     if store.get_meta("seeded") is None:
         if not seeds_dir.exists():
@@ -379,11 +463,12 @@ def refresh(store: Store, *, progress: Progress | None = None, workers: int | No
     how many. Only the stages whose code changed are redone (see `analysis.versions`); new
     cleaning reprocesses from the raw text like an ingest (workers, batches, progress).
     """
-    version = pipeline_version()
+    words = store.user_words("word")
+    version = pipeline_version(words)
     stale = {sha: v for sha, v in store.known_hashes().items() if v != version}
     if not stale:
         return 0
-    current = stage_versions()
+    current = current_versions(words)
     redo = {sha: stages_to_redo(stored, current) for sha, stored in stale.items()}
     whole = sorted(sha for sha, stages in redo.items() if "clean" in stages or not stages)
     some = {sha: stages for sha, stages in redo.items() if stages and "clean" not in stages}
@@ -417,7 +502,8 @@ def _redo_stages(
     """Redo some stages of stored documents from their stored texts, a batch at a time."""
     global _JOB
     years = store.documents().set_index("doc_id")["year"]
-    _JOB = _Job({}, {}, token_counter_for(store), pipeline_version())
+    version = pipeline_for(store)
+    _JOB = _Job({}, {}, token_counter_for(store), version)
     try:
         shas = sorted(redo)
         for start in range(0, len(shas), READ_CHUNK):
@@ -442,7 +528,7 @@ def _redo_stages(
             ):
                 parts.append(part)
                 if len(parts) >= BATCH_DOCS or done == len(tasks):
-                    store.write_parts(parts, pipeline=pipeline_version())
+                    store.write_parts(parts, pipeline=version)
                     parts = []
                     if progress:
                         progress(start + done, len(shas))
@@ -511,8 +597,38 @@ def token_counter_for(store: Store) -> Callable[[str, str], pd.DataFrame]:
 
 
 def resegment(store: Store, *, progress: Progress | None = None, workers: int = 1) -> int:
-    """Recount every document's tokens after the user's dictionary changed; all or nothing."""
+    """Recount every document's tokens with the stored dictionary; all or nothing."""
+    return _recount(store, store.user_words("word"), progress=progress, workers=workers)
+
+
+def save_dictionary(
+    store: Store,
+    words: Sequence[str],
+    stopwords: Sequence[str],
+    *,
+    progress: Progress | None = None,
+    workers: int = 1,
+) -> int:
+    """Save the user's words and stopwords; new words recount every document. The counts
+    are made first and written with the words in one transaction, so a save killed
+    halfway leaves the old words with their counts. Returns the documents recounted.
+    """
+    store.set_user_words("stopword", list(stopwords))
+    if set(_normal_words(words)) == set(store.user_words("word")):
+        return 0
+    return _recount(store, _normal_words(words), progress=progress, workers=workers)
+
+
+def _normal_words(words: Sequence[str]) -> list[str]:
+    """Words as the store keeps them: stripped, no blanks or repeats, sorted."""
+    return sorted({w.strip() for w in words if w.strip()})
+
+
+def _recount(store: Store, words: Sequence[str], *, progress: Progress | None, workers: int) -> int:
+    """Count every document with `words` and store counts, words and the documents'
+    segmentation version together.
+    """
     texts = store.corpus()[["doc_id", "text"]]
-    counts = corpus_token_counts(texts, segmenter_for(store), progress, workers=workers)
-    store.replace_token_counts(counts)
+    counts = corpus_token_counts(texts, _segmenter(tuple(words)), progress, workers=workers)
+    store.replace_segmentation(words, counts, seg_version=current_versions(words)["seg"])
     return len(texts)

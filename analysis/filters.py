@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-UNKNOWN: str = "（未知）"
+from analysis.labels import UNKNOWN_REGION as UNKNOWN
 
 
 @dataclass(frozen=True, slots=True)

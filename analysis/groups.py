@@ -23,6 +23,7 @@ import pandas as pd
 
 from analysis.errors import PolicyLensError
 from analysis.filters import UNKNOWN, region_label
+from analysis.labels import UNKNOWN_YEAR
 from analysis.types import DOC_TYPE_LABELS
 
 Grouping = Literal["region", "year", "doc_type"]
@@ -35,7 +36,6 @@ SIZE_COLUMNS: Final[tuple[str, ...]] = ("group", "documents", "chars")
 
 NATIONAL: Final = "全国"
 UNKNOWN_REGION: Final = UNKNOWN
-UNKNOWN_YEAR: Final = "未知年份"
 GROUPING_LABELS: Final[dict[str, str]] = {"region": "地区", "year": "年份", "doc_type": "文档类型"}
 LEVEL_LABELS: Final[dict[str, str]] = {"province": "省", "city": "市", "district": "区县"}
 

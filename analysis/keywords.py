@@ -23,6 +23,7 @@ import pandas as pd
 
 from analysis.errors import PolicyLensError
 from analysis.filters import with_region
+from analysis.labels import UNKNOWN_YEAR
 from analysis.queries import term_source, texts_containing
 from analysis.segmentation import is_content_term
 
@@ -63,7 +64,6 @@ COMMON_FONT_PATHS: Final = (
     "C:/Windows/Fonts/msyh.ttc",
     "C:/Windows/Fonts/simhei.ttf",
 )
-UNKNOWN_YEAR: Final = "未知年份"
 
 
 class KeywordError(PolicyLensError, ValueError):

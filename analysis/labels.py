@@ -11,6 +11,10 @@ from typing import Final
 
 import pandas as pd
 
+# What a missing region or year is called wherever it is shown: groups, filters, charts.
+UNKNOWN_REGION: Final = "（未知）"
+UNKNOWN_YEAR: Final = "未知年份"
+
 COLUMN_LABELS: Final[dict[str, str]] = {
     # documents
     "doc_id": "编号",

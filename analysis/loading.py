@@ -6,8 +6,9 @@ Each format is a small reader registered in `READERS`; adding a format is adding
 
 Every input is bounded before it is expanded: a file's size is checked before it is read
 (and never more than the limit is read), a .docx archive's declared sizes before it is
-unzipped, and a CSV's rows as they stream. Whatever else goes wrong inside a reader
-becomes a `RejectedFile` for that one file, so one bad file never stops a batch.
+unzipped, a CSV's rows as they stream, and a PDF's extraction time (PDF_SECONDS).
+Whatever else goes wrong inside a reader becomes a `RejectedFile` for that one file, so one
+bad file never stops a batch.
 """
 
 from __future__ import annotations
@@ -16,9 +17,15 @@ import csv
 import fnmatch
 import hashlib
 import io
+import json
 import re
+import signal
+import subprocess
+import sys
+import threading
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -26,6 +33,7 @@ from typing import Final
 
 from charset_normalizer import from_bytes
 
+from analysis import pdf_text
 from analysis.errors import RejectedFile
 
 MAX_BYTES: Final = 50 * 1024 * 1024
@@ -36,6 +44,9 @@ MAX_ZIP_RATIO: Final = 200
 _ZIP_RATIO_FLOOR: Final = 1024 * 1024  # members this small may compress as well as they like
 # Documents one CSV may hold; a longer table is refused as it streams, before it fills memory.
 MAX_CSV_ROWS: Final = 20_000
+# A PDF whose text takes longer than this to extract is refused (a crafted content stream
+# of a few kilobytes can take minutes); ordinary PDFs take well under a second a page.
+PDF_SECONDS: Final = 30.0
 # Encodings Chinese text comes in; charset-normalizer chooses among them.
 CHINESE_ENCODINGS: Final = ["utf_8", "gb18030", "big5", "utf_16", "utf_16_le", "utf_16_be"]
 # CSV columns that hold a document's body, in order of preference.
@@ -196,13 +207,70 @@ def _check_zip_sizes(data: bytes, name: str) -> None:
         )
 
 
+class _TooSlow(BaseException):
+    """A reader ran out of time (BaseException: no library's `except Exception` eats it)."""
+
+
+def _can_alarm() -> bool:
+    """Whether a signal can interrupt this thread (the main thread of the command line and
+    of every ingest worker; not a server's thread).
+    """
+    return threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer")
+
+
+@contextmanager
+def _alarm(seconds: float) -> Iterator[None]:
+    """Interrupt the block after `seconds` with _TooSlow (main thread only)."""
+
+    def ring(_signum: int, _frame: object) -> None:
+        raise _TooSlow
+
+    previous = signal.signal(signal.SIGALRM, ring)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _pdf_pages_in_child(data: bytes, name: str, seconds: float) -> list[str]:
+    """`pdf_pages` in a child process, killed after `seconds` (see analysis.pdf_text)."""
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "analysis.pdf_text"],
+            input=data,
+            capture_output=True,
+            timeout=seconds,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        raise _TooSlow from None
+    message = done.stderr.decode("utf-8", "replace")[:300]
+    if done.returncode == pdf_text.CORRUPT:
+        raise RejectedFile(name, "corrupt", f"无法读取 PDF：{message}")
+    if done.returncode != 0:
+        raise RejectedFile(
+            name, "unreadable", f"读取 PDF 时出错（{message or done.returncode}），文件可能已损坏"
+        )
+    return list(json.loads(done.stdout))
+
+
 def _read_pdf(data: bytes, name: str) -> Iterator[LoadedDocument]:
-    from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
     try:
-        reader = PdfReader(io.BytesIO(data))
-        pages = [page.extract_text() or "" for page in reader.pages]
+        if _can_alarm():
+            with _alarm(PDF_SECONDS):
+                pages = pdf_text.pdf_pages(data)
+        else:
+            pages = _pdf_pages_in_child(data, name, PDF_SECONDS)
+    except _TooSlow:
+        raise RejectedFile(
+            name,
+            "too_slow",
+            f"PDF 的文字在 {PDF_SECONDS:g} 秒内未能提取完（结构异常或内容过于复杂），已跳过",
+        ) from None
     except (PdfReadError, ValueError, KeyError) as exc:
         raise RejectedFile(name, "corrupt", f"无法读取 PDF：{exc}") from exc
     text = "\n".join(pages)

@@ -33,7 +33,7 @@ from analysis.national import (
     speaks_nationally,
     this_year_mentions,
 )
-from analysis.numbers import CN_YEAR_RE, apply_repairs, parse_number
+from analysis.numbers import CN_YEAR_RE, YEAR, apply_repairs, date_numeral, parse_number
 from analysis.types import META_FIELDS, Detection, DocType
 
 # Detected besides the correctable fields, shown with the evidence on the Document page.
@@ -93,51 +93,48 @@ LEVEL_CUES: Final[dict[str, re.Pattern[str]]] = {
 }
 
 # Dates.
-CN_DIGITS: Final[dict[str, int]] = dict(
-    zip("〇零一二三四五六七八九", (0, 0, *range(1, 10)), strict=True)
-)
 FULL_DATE_RE: Final = re.compile(
-    r"(?<!\d)((?:19|20)\d{2})\s*(?:年|[-/.])\s*(\d{1,2})\s*(?:月|[-/.])\s*(\d{1,2})(?!\d)\s*日?"
+    rf"(?<!\d)({YEAR})\s*(?:年|[-/.])\s*(\d{{1,2}})\s*(?:月|[-/.])\s*(\d{{1,2}})(?!\d)\s*日?"
 )
 CN_DATE_RE: Final = re.compile(
     r"([〇零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日"
 )
 MONTH_DAY_RE: Final = re.compile(r"(?<![\d年/\-.])(\d{1,2})月(\d{1,2})日")
-YEAR_RE: Final = re.compile(r"(?<!\d)((?:19|20)\d{2})年(?!\d)")
+YEAR_RE: Final = re.compile(rf"(?<!\d)({YEAR})年(?!\d)")
 PLAN_PERIOD_RE: Final = re.compile(
-    r"(?<!\d)((?:19|20)\d{2})\s*年?\s*[-—–~～至到]{1,2}\s*((?:19|20)\d{2})(?!\d)\s*年?"
+    rf"(?<!\d)({YEAR})\s*年?\s*[-—–~～至到]{{1,2}}\s*({YEAR})(?!\d)\s*年?"
 )
 # Work reports: "2018年工作回顾" is read in 2019; "2023年主要预期目标" is set in 2023.
-REVIEW_RE: Final = re.compile(r"((?:19|20)\d{2})年(?:国内)?(?:工作|政府工作)?的?(?:回顾|总结)")
+REVIEW_RE: Final = re.compile(rf"({YEAR})年(?:国内)?(?:工作|政府工作)?的?(?:回顾|总结)")
 # The plan part of a report: `二、2004年主要任务`, `三、2021年重点工作`, `1994年工作的基本方针`.
 # A national report reviews last year's statistics (`1992年国民生产总值接近24000亿元`,
 # `一九五九年的产量达到五百零二万吨` in Chinese numerals) and
 # is read the year after; `1986年是开始执行…并取得显著成就的一年` says the same.
 STAT_YEAR_RE: Final = re.compile(
-    r"(?<![\d到至从自])((?:19|20)\d{2})年(?!\s*\d{1,2}\s*月|[一二三四五六七八九十]{1,3}月)(?:底|末|全年)?"
+    rf"(?<![\d到至从自])({YEAR})年(?!\s*\d{{1,2}}\s*月|[一二三四五六七八九十]{{1,3}}月)(?:底|末|全年)?"
     r"(?:[^。；，,\d年]{0,14}?(?:\d|[一二三四五六七八九十两百千万亿零〇]{2,}[^月日号])"
     r"|是[^。；]{0,30}?(?:取得|完成)[^。；]{0,20}?的一年)"
 )
 # The budget or plan a report presents (`关于1980、1981年国民经济计划安排的报告`: 1980;
 # `关于1955年国家决算和1956年国家预算的报告`: the accounts of 1955 are closed in 1956).
 BUDGET_YEAR_RE: Final = re.compile(
-    r"关于((?:19|20)\d{2})(?:[、和]\d{4})?年(?:国民经济和社会发展|国民经济|国家)?(?P<what>计划|预算|决算)"
+    rf"关于({YEAR})(?:[、和]\d{{4}})?年(?:国民经济和社会发展|国民经济|国家)?(?P<what>计划|预算|决算)"
 )
 # Words that make a year's figure a plan, not a statistic (`1981年计划…`, `要达到`).
 PLAN_WORDS_RE: Final = re.compile(r"计划|要|将|力争|争取|目标|安排|预算|规划|应")
 # `刚刚过去的1992年`, `首先报告2001年的工作`: the year reviewed, the report is read after it.
-PAST_YEAR_RE: Final = re.compile(r"(?:刚刚过去的|首先报告)((?:19|20)\d{2})年")
+PAST_YEAR_RE: Final = re.compile(rf"(?:刚刚过去的|首先报告)({YEAR})年")
 # Headings of a report's parts anywhere in it (`一、2009年工作回顾`, `二、2004年主要任务`).
 HEADING_YEAR_RE: Final = re.compile(
-    r"(?m)^(?:[一二三四五六七八九十]+[、.]\s*)?((?:19|20)\d{2})年(?:国内)?(?:工作|政府工作)?的?"
+    rf"(?m)^(?:[一二三四五六七八九十]+[、.]\s*)?({YEAR})年(?:国内)?(?:工作|政府工作)?的?"
     r"(?:(?P<review>回顾|总结)|主要任务|重点工作|工作任务|工作的基本方针|工作安排|工作的总体要求|"
     r"工作总体部署|总体部署)"
 )
 PLAN_YEAR_RE: Final = re.compile(
-    r"((?:19|20)\d{2})年(?:的)?(?:主要任务|重点工作|工作任务|工作的基本方针|工作安排|工作的总体要求)"
+    rf"({YEAR})年(?:的)?(?:主要任务|重点工作|工作任务|工作的基本方针|工作安排|工作的总体要求)"
 )
 TARGET_YEAR_RE: Final = re.compile(
-    r"((?:19|20)\d{2})年(?:经济社会发展|发展)?的?(?:主要)?(?:预期目标|目标任务|总体要求)"
+    rf"({YEAR})年(?:经济社会发展|发展)?的?(?:主要)?(?:预期目标|目标任务|总体要求)"
 )
 # Regulations: the latest 通过/修正/修订 date in the header is the version in force.
 ENACTED_AFTER_RE: Final = re.compile(r"(?:通过|修正|修订|修改|批准|公布|发布施行)")
@@ -204,8 +201,13 @@ DOC_TYPE_MIN_SCORE: Final = 2.0
 # Source site.
 SOURCE_RE: Final = re.compile(r"(?m)^\s*(?:信息)?来源\s*[::]\s*\n?\s*([^\s|,，]{2,30})")
 DOMAIN_RE: Final = re.compile(
-    r"(?:https?://)?((?:[a-z0-9-]+\.)+(?:com|cn|net|org|gov|edu)(?:\.cn)?)(?![a-z0-9])", re.I
+    r"((?:[a-z0-9-]+\.)+(?:com|cn|net|org|gov|edu)(?:\.cn)?)(?![a-z0-9])", re.I
 )
+# Where a domain can start: a maximal run of dot-separated labels. DOMAIN_RE is matched at
+# the start of each run only; searched freely it rescanned the rest of a digit run (or of
+# `1.1.1.…`) at every position, quadratic in its length (16,000 digits: 3 s).
+_LABELS_RE: Final = re.compile(r"(?<![a-z0-9-])[a-z0-9-]+(?:\.[a-z0-9-]+)*", re.I)
+_SCHEME_RE: Final = re.compile(r"https?://$", re.I)
 SITE_NAME_RE: Final = re.compile(r"([\u4e00-\u9fffA-Za-z0-9]{2,8}网)(?<!联网)(?<!电网)(?<!管网)")
 BREADCRUMB_RE: Final = re.compile(r"位置|>")
 
@@ -607,19 +609,6 @@ class _YearCandidate:
     date: str | None  # ISO date when the mention was a full date
 
 
-def _cn_number(chars: str) -> int:
-    """一 → 1, 十二 → 12, 二十七 → 27, 二〇二六 → 2026 (digit by digit when no 十).
-
-    A malformed numeral (`十十`) reads as 0, which no date accepts.
-    """
-    if "十" not in chars:
-        return int("".join(str(CN_DIGITS[c]) for c in chars))
-    tens, _, units = chars.partition("十")
-    if len(tens) > 1 or len(units) > 1 or "十" in units:
-        return 0
-    return (CN_DIGITS[tens] if tens else 1) * 10 + (CN_DIGITS[units] if units else 0)
-
-
 def _iso(year: int, month: int, day: int) -> str | None:
     """The ISO date, or None when there is no such day (2023-02-30, month 13)."""
     try:
@@ -642,7 +631,7 @@ def _date_kind(layout: _Layout, start: int, end: int) -> str:
 
 def _date_candidates(layout: _Layout) -> list[_YearCandidate]:
     text, found = layout.text, []
-    for rx, convert in ((FULL_DATE_RE, int), (CN_DATE_RE, _cn_number)):
+    for rx, convert in ((FULL_DATE_RE, int), (CN_DATE_RE, date_numeral)):
         for m in rx.finditer(text):
             year, month, day = (convert(g) for g in m.groups())
             iso = _iso(year, month, day)
@@ -859,9 +848,23 @@ def _detect_source_site(layout: _Layout) -> Detection:
     for line in text[: layout.content_start + HEAD_CHARS].split("\n"):
         if BREADCRUMB_RE.search(line) and (site := SITE_NAME_RE.search(line)):
             return Detection("source_site", site.group(1), line[:60], 0.7)
-    if m := DOMAIN_RE.search(text):
-        return Detection("source_site", m.group(1).lower(), _snippet(text, *m.span()), 0.6)
+    if found := find_domain(text):
+        domain, start, end = found
+        return Detection("source_site", domain.lower(), _snippet(text, start, end), 0.6)
     return _unknown("source_site")
+
+
+def find_domain(text: str) -> tuple[str, int, int] | None:
+    """The first web domain in `text` (`www.gov.cn`), with the span of it and of any
+    `http(s)://` before it; linear in the length of the text.
+    """
+    for run in _LABELS_RE.finditer(text):
+        if "." not in run.group():
+            continue
+        if m := DOMAIN_RE.match(text, run.start(), run.end()):
+            scheme = _SCHEME_RE.search(text, max(0, run.start() - 8), run.start())
+            return m.group(1), scheme.start() if scheme else run.start(), m.end()
+    return None
 
 
 # ---------------------------------------------------------------------------------------
@@ -904,7 +907,7 @@ def detect_metadata(
     return {field: found[field] for field in (*META_FIELDS, *EXTRA_FIELDS)}
 
 
-FILENAME_YEAR_RE: Final = re.compile(r"(?<![0-9A-Za-z])((?:19|20)\d{2})(?=[-_年.\s)）]|$)")
+FILENAME_YEAR_RE: Final = re.compile(rf"(?<![0-9A-Za-z])({YEAR})(?=[-_年.\s)）]|$)")
 FILENAME_YEAR_CONFIDENCE: Final = 0.6
 # Below this, a year read from the text (a passing mention, a licence footer) gives way to
 # a year the file's name states (`1921_第1次全国代表大会_….txt`, `…(2020-09-25).md`).
@@ -924,7 +927,7 @@ def _year_from_filename(filename: str | None, year: Detection) -> Detection:
 
 
 FILENAME_TITLE_NOISE_RE: Final = re.compile(
-    r"^(?:19|20)\d{2}[_\s-]+|[(（](?:FBM-[^)）]*|\d{4}-\d{2}-\d{2})[)）]$"
+    rf"^{YEAR}[_\s-]+|[(（](?:FBM-[^)）]*|\d{{4}}-\d{{2}}-\d{{2}})[)）]$"
 )
 FILENAME_TITLE_CONFIDENCE: Final = 0.2
 

@@ -17,7 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Final
 
-from analysis.numbers import parse_chinese_numeral
+from analysis.numbers import YEAR, parse_chinese_numeral
 
 NATIONAL_REGION: Final = "全国"
 SESSIONS_PATH: Final = Path(__file__).parent / "data" / "national_sessions.toml"
@@ -50,7 +50,7 @@ _CPC_OPEN_RE: Final = re.compile(
     rf"(?:中国共产党|党的)第{_N}次全国代表大会[，,]?(?:将是|是|现在开幕)"
 )
 _CC_RE: Final = re.compile(rf"第?{_N}届中央委员会(?:委托)?[，,]?向|受第?{_N}届中央委员会委托")
-_TERM_RE: Final = re.compile(r"本届政府(?:从)?((?:19|20)\d{2})\s*年\s*\d{1,2}\s*月就职")
+_TERM_RE: Final = re.compile(rf"本届政府(?:从)?({YEAR})\s*年\s*\d{{1,2}}\s*月就职")
 # `今年是实施“十一五”规划的第一年` (2006), `今年是“十二五”收官之年` (2015),
 # `从今年开始，我国将实施…第十个五年计划` (2001), `今年是全面贯彻党的十八大精神的开局之年` (2013).
 _PLAN_NAME: Final = (
@@ -60,7 +60,7 @@ _PLAN_NAME: Final = (
 _FIRST: Final = r"第一年|头一年|开局之年|开局年|起步之年|开始|起"
 _LAST: Final = r"最后一年|收官之年|完成之年|决胜之年"
 _THIS_YEAR_PLAN_RE: Final = re.compile(
-    rf"(?:今年|(?:19|20)\d{{2}}年)(?:是|开始|起)[^。；]{{0,24}}?(?P<plan>{_PLAN_NAME})(?:规划|计划)?[^。；，]{{0,6}}?"
+    rf"(?:今年|{YEAR}年)(?:是|开始|起)[^。；]{{0,24}}?(?P<plan>{_PLAN_NAME})(?:规划|计划)?[^。；，]{{0,6}}?"
     rf"(?:(?P<first>{_FIRST})|(?P<last>{_LAST}))"
 )
 _FROM_THIS_YEAR_RE: Final = re.compile(
@@ -190,7 +190,7 @@ def speaks_nationally(text: str) -> bool:
 # even when its text (a local group's report to the congress) speaks as a place.
 FILENAME_NATIONAL_RE: Final = re.compile(
     r"第(?:[一二三四五六七八九十]+|\d{1,2})次全国代表大会|全国人民代表大会|"
-    r"^(?:(?:19|20)\d{2}[年_\-\s]*)?(?:国务院|中共中央|中央人民政府)(?!办公厅转发)"
+    rf"^(?:{YEAR}[年_\-\s]*)?(?:国务院|中共中央|中央人民政府)(?!办公厅转发)"
 )
 
 

@@ -68,6 +68,8 @@ MAGNITUDES: Final[dict[str, float]] = {
 MAGNITUDE_PATTERN: Final = "|".join(sorted(MAGNITUDES, key=len, reverse=True))
 
 ARABIC_PATTERN: Final = r"\d+(?:,\d{3})*(?:\.\d+)?"
+# A year of the documents' era written in digits (1900–2099): every year pattern uses it.
+YEAR: Final = r"(?:19|20)\d{2}"
 # A Chinese numeral must contain a digit character or start with 十 (`十五`), so a bare
 # magnitude (`百万`, `千亿`) is left to the scale-slogan rule.
 _CN_GROUP: Final = (
@@ -123,6 +125,18 @@ def _chinese_integer(text: str) -> int | None:
         else:
             return None
     return total + (digit or 0)
+
+
+def date_numeral(text: str) -> int:
+    """A year, month or day in Chinese: digit by digit (`二〇二六` 2026) or with one 十
+    (`十二` 12, `二十七` 27). A malformed one (`十十`) is 0, which no date accepts.
+
+    >>> [date_numeral(t) for t in ("二〇二六", "十", "十二", "二十七", "十十")]
+    [2026, 10, 12, 27, 0]
+    """
+    if text.count("十") > 1 or not all(ch in CN_DIGITS or ch == "十" for ch in text):
+        return 0
+    return _chinese_integer(text) or 0
 
 
 def parse_chinese_numeral(text: str) -> float | None:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from analysis.filters import UNKNOWN, with_region
+from analysis.labels import UNKNOWN_YEAR
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,12 +42,12 @@ def corpus_summary(docs: pd.DataFrame) -> CorpusSummary:
 def documents_by_region_year(docs: pd.DataFrame) -> pd.DataFrame:
     """region, year, documents, chars: one row per (region, year) present in `docs`.
 
-    Unknown years are kept as the label "未知" so such documents still show up.
+    Unknown years are kept as the label UNKNOWN_YEAR so such documents still show up.
     """
     if docs.empty:
         return pd.DataFrame(columns=["region", "year", "documents", "chars"])
     frame = with_region(docs).assign(
-        year=lambda d: d["year"].astype("Int64").astype("string").fillna("未知")
+        year=lambda d: d["year"].astype("Int64").astype("string").fillna(UNKNOWN_YEAR)
     )
     grouped = frame.groupby(["region", "year"], as_index=False).agg(
         documents=("doc_id", "size"), chars=("chars", "sum")
@@ -57,13 +58,13 @@ def documents_by_region_year(docs: pd.DataFrame) -> pd.DataFrame:
 def documents_by_province_year(docs: pd.DataFrame) -> pd.DataFrame:
     """province, year, documents, chars: cities summed into their province.
 
-    The province of a document without one is `（未知）`; an unknown year is `未知`.
+    The province of a document without one is UNKNOWN_REGION, an unknown year UNKNOWN_YEAR.
     """
     if docs.empty:
         return pd.DataFrame(columns=["province", "year", "documents", "chars"])
     frame = docs.assign(
         province=docs["province"].fillna(UNKNOWN).replace("", UNKNOWN),
-        year=docs["year"].astype("Int64").astype("string").fillna("未知"),
+        year=docs["year"].astype("Int64").astype("string").fillna(UNKNOWN_YEAR),
     )
     grouped = frame.groupby(["province", "year"], as_index=False).agg(
         documents=("doc_id", "size"), chars=("chars", "sum")

@@ -26,9 +26,12 @@ _MASK_GLUED: Final = (
 # quadratic in the run's length (4,000 digits: 0.2 s), with the same matches.
 _MASKED_CODE: Final = r"(?:(?:(?:(?<![A-Za-z0-9])|(?<=[XxＸｘ]))[A-Za-z0-9]+)?[*＊][A-Za-z0-9]+)"
 
-_MASK_CHARS: Final = frozenset("*＊×○□■◯")
+# A star glued to the name it hides (`*汽车`, `＊经开区`); the segmenter keeps it with it.
+GLUED_MASK_CHARS: Final = "*＊"
+# Characters that are a placeholder on their own, whatever their number.
+MASK_CHARS: Final = frozenset(GLUED_MASK_CHARS + "×○□■◯")
 # Cheap pre-check: a text without any of these characters holds no placeholder.
-MAY_HOLD_PLACEHOLDER: Final = re.compile(f"[XxＸｘ{''.join(sorted(_MASK_CHARS))}]")
+MAY_HOLD_PLACEHOLDER: Final = re.compile(f"[XxＸｘ{''.join(sorted(MASK_CHARS))}]")
 PLACEHOLDER_RE: Final = re.compile(f"{_MASKED_CODE}|{_MASK_RUN}|{_MASK_GLUED}")
 
 
@@ -51,4 +54,4 @@ def is_placeholder(token: str) -> bool:
     if not token:
         return False
     # A segmenter cuts "*汽车" into "*" + "汽车": a bare mask character is a placeholder too.
-    return PLACEHOLDER_RE.fullmatch(token) is not None or set(token) <= _MASK_CHARS
+    return PLACEHOLDER_RE.fullmatch(token) is not None or set(token) <= MASK_CHARS

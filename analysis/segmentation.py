@@ -32,7 +32,12 @@ import numpy as np
 import pandas as pd
 
 from analysis.errors import PolicyLensError
-from analysis.redaction import MAY_HOLD_PLACEHOLDER, PLACEHOLDER_RE, is_placeholder
+from analysis.redaction import (
+    GLUED_MASK_CHARS,
+    MAY_HOLD_PLACEHOLDER,
+    PLACEHOLDER_RE,
+    is_placeholder,
+)
 
 EngineName = Literal["auto", "rjieba", "jieba"]
 StopwordKind = Literal["", "general", "officialese", "user"]
@@ -69,8 +74,8 @@ _NUMBER: Final = re.compile(
     r"[+\-−]?[0-9０-９][0-9０-９.,，．]*[%％‰]?|[零〇一二三四五六七八九十两百千万亿]*[零〇一二三四五六七八九十两][零〇一二三四五六七八九十两百千万亿]*"
 )
 # A mask glued to the name it hides: `*汽车`, `*区`, `＊经开区`.
-_MASK_CHARS: Final = frozenset("*＊")
-_MASKED_NAME: Final = re.compile(r"[*＊][\u4e00-\u9fff]+")
+_MASK_CHARS: Final = frozenset(GLUED_MASK_CHARS)
+_MASKED_NAME: Final = re.compile(f"[{re.escape(GLUED_MASK_CHARS)}][\u4e00-\u9fff]+")
 
 
 class SegmentationError(PolicyLensError, ValueError):

@@ -6,6 +6,10 @@ store as it was before that batch. By default connections are short-lived (open,
 close) so command-line runs can take turns on the same file; a long-running reader (the
 dashboard, a benchmark) asks for `keep_open=True` and keeps one connection, handing each
 call its own cursor, so DuckDB's buffer cache survives between queries.
+
+A store opened with `read_only=True` never writes (no migration, no index refresh): several
+readers can share the file, and a file the user may not write can still be read. Opening
+for writing brings an older store's schema up to date first (`analysis.migrations`).
 """
 
 from __future__ import annotations
@@ -25,8 +29,21 @@ import pandas as pd
 import pyarrow as pa
 from platformdirs import user_data_dir
 
-from analysis.errors import PolicyLensError, UnknownDocument
+from analysis.errors import UnknownDocument
 from analysis.loading import LoadedDocument
+from analysis.migrations import check_version, upgrade
+from analysis.quantity_columns import QUANTITY_SELECT
+from analysis.schema import DOCUMENT_INSERT, SCHEMA_VERSION
+from analysis.store_errors import (
+    StoreBusy,
+    StoreCorrupt,
+    StoreNotAFile,
+    StoreReadOnly,
+    StoreTooNew,
+    StoreUnavailable,
+    check_path,
+    translated,
+)
 from analysis.types import (
     CHANGE_COLUMNS,
     DOC_COLUMNS,
@@ -36,59 +53,6 @@ from analysis.types import (
 from analysis.validation import validate_field  # re-exported: corrections are checked there
 
 STORE_ENV: Final = "POLICYLENS_STORE"
-SCHEMA_VERSION: Final = "2"
-
-_SCHEMA: Final = """
-CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
-CREATE TABLE IF NOT EXISTS documents (
-    doc_id VARCHAR PRIMARY KEY,
-    sha256 VARCHAR UNIQUE NOT NULL,
-    source VARCHAR NOT NULL,
-    encoding VARCHAR,
-    raw_text VARCHAR NOT NULL,
-    clean_text VARCHAR NOT NULL,
-    pipeline VARCHAR NOT NULL,
-    ingested_at TIMESTAMP DEFAULT current_timestamp,
-    chars INTEGER,
-    raw_chars INTEGER
-);
-CREATE TABLE IF NOT EXISTS changes (
-    doc_id VARCHAR, seq INTEGER, step VARCHAR, reason VARCHAR,
-    start INTEGER, "end" INTEGER, removed VARCHAR
-);
-CREATE TABLE IF NOT EXISTS detections (
-    doc_id VARCHAR, field VARCHAR, value VARCHAR, evidence VARCHAR, confidence DOUBLE
-);
-CREATE TABLE IF NOT EXISTS overrides (
-    doc_id VARCHAR, field VARCHAR, value VARCHAR, origin VARCHAR,
-    updated_at TIMESTAMP DEFAULT current_timestamp,
-    PRIMARY KEY (doc_id, field, origin)
-);
-CREATE TABLE IF NOT EXISTS token_counts (doc_id VARCHAR, term VARCHAR, count INTEGER);
-CREATE TABLE IF NOT EXISTS quantities (
-    doc_id VARCHAR, deadline INTEGER, horizon INTEGER, metric VARCHAR, family VARCHAR,
-    value DOUBLE, value_high DOUBLE, unit VARCHAR, comparator VARCHAR, kind VARCHAR,
-    scale BOOLEAN, cue VARCHAR, raw VARCHAR, sentence VARCHAR, start INTEGER, "end" INTEGER,
-    canonical_metric VARCHAR, metric_words VARCHAR
-);
-ALTER TABLE quantities ADD COLUMN IF NOT EXISTS canonical_metric VARCHAR;
-ALTER TABLE quantities ADD COLUMN IF NOT EXISTS metric_words VARCHAR;
-CREATE TABLE IF NOT EXISTS user_words (word VARCHAR, kind VARCHAR, PRIMARY KEY (word, kind));
--- Derived from token_counts for fast queries: integer keys, content terms only.
-CREATE TABLE IF NOT EXISTS terms (
-    term_id INTEGER PRIMARY KEY, term VARCHAR UNIQUE NOT NULL, content BOOLEAN NOT NULL
-);
-CREATE TABLE IF NOT EXISTS doc_index (doc_id VARCHAR PRIMARY KEY, doc_idx INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS doc_terms (doc_idx INTEGER, term_id INTEGER, count INTEGER);
-"""
-# Stores made before a column existed get it here (cheap when nothing is missing).
-_MIGRATIONS: Final = (
-    "ALTER TABLE documents ADD COLUMN IF NOT EXISTS chars INTEGER",
-    "ALTER TABLE documents ADD COLUMN IF NOT EXISTS raw_chars INTEGER",
-    """UPDATE documents SET chars = length(clean_text), raw_chars = length(raw_text)
-       WHERE chars IS NULL OR raw_chars IS NULL""",
-)
-
 # Which origin wins when several say something about one field (later wins).
 ORIGIN_ORDER: Final = ("detected", "file", "seed metadata", "user")
 
@@ -135,66 +99,6 @@ BUSY_WAIT_SECONDS: Final = 10.0
 BUSY_RETRY_SECONDS: Final = 0.2
 
 
-class StoreUnavailable(PolicyLensError):
-    """The store file cannot be used; `code` says why (busy, not_a_file, corrupt, read_only)
-    and `exit_code` is what the command line returns for it.
-    """
-
-    code = "unavailable"
-    exit_code = 4
-
-    def __init__(self, path: Path, message: str) -> None:
-        super().__init__(f"文档库 {path}：{message}")
-        self.path = path
-
-
-class StoreBusy(StoreUnavailable):
-    """Another program holds the store file open for writing."""
-
-    code = "busy"
-    exit_code = 3
-
-
-class StoreNotAFile(StoreUnavailable):
-    code = "not_a_file"
-
-
-class StoreCorrupt(StoreUnavailable):
-    code = "corrupt"
-
-
-class StoreReadOnly(StoreUnavailable):
-    code = "read_only"
-
-
-_NOT_A_FILE = "不是普通文件（文件夹或设备）；请用 --store 指定一个 .duckdb 文件的路径。"
-_CORRUPT = (
-    "不是 PolicyLens 文档库，或文件已损坏；请换一个 --store 路径，或备份后删除该文件重新导入。"
-)
-_READ_ONLY = "无法写入（只读文件或目录）；请检查权限，或用 --store 指定可写的位置。"
-_BUSY = "正被另一个程序（如正在运行的仪表盘）占用；请先关闭它，或用 --store 指定另一个文件。"
-
-
-def _check_path(path: Path) -> None:
-    """Refuse, before DuckDB touches it, a path that can never be a store."""
-    if path.exists() and not path.is_file():
-        raise StoreNotAFile(path, _NOT_A_FILE)
-    if path.exists() and not os.access(path, os.W_OK):
-        raise StoreReadOnly(path, _READ_ONLY)
-    if not path.exists() and not os.access(path.parent, os.W_OK):
-        raise StoreReadOnly(path, _READ_ONLY)
-
-
-def _translated(path: Path, exc: duckdb.Error) -> StoreUnavailable:
-    """DuckDB's own error, as one line a user can act on."""
-    text = str(exc).lower()
-    if "lock" in text:
-        return StoreBusy(path, _BUSY)
-    if "read-only" in text or "read only" in text or "permission" in text:
-        return StoreReadOnly(path, _READ_ONLY)
-    return StoreCorrupt(path, _CORRUPT)
-
-
 class Store:
     """A corpus on disk: short connections by default, one kept connection if asked."""
 
@@ -205,27 +109,33 @@ class Store:
         keep_open: bool = False,
         busy_wait: float = BUSY_WAIT_SECONDS,
         on_wait: Callable[[str], None] | None = None,
+        read_only: bool = False,
     ) -> None:
         self.path = Path(path) if path is not None else default_store_path()
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.read_only = read_only
         self._keep_open = keep_open
         self._con: duckdb.DuckDBPyConnection | None = None
         self._lock = threading.Lock()
         self._users = 0
         self._busy_wait = busy_wait
         self._on_wait = on_wait
-        _check_path(self.path)
+        if not read_only:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        check_path(self.path, write=not read_only)
         try:
             with self._connect() as con:
-                con.execute(_SCHEMA)
-                for statement in _MIGRATIONS:
-                    con.execute(statement)
-                con.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)", [SCHEMA_VERSION])
-                con.execute("UPDATE meta SET value = ? WHERE key = 'schema'", [SCHEMA_VERSION])
-                _refresh_term_index(con)
+                if read_only:
+                    self.schema_version = check_version(con, self.path)
+                else:
+                    upgrade(con, self.path)
+                    self.schema_version = SCHEMA_VERSION
+                    _refresh_term_index(con)
         except duckdb.Error as exc:  # a file DuckDB opened but cannot use as a store
             self.close()
-            raise _translated(self.path, exc) from exc
+            raise translated(self.path, exc) from exc
+        except StoreUnavailable:
+            self.close()
+            raise
 
     def _open(self) -> duckdb.DuckDBPyConnection:
         """A connection; while another program holds the file, retried for `busy_wait`
@@ -235,9 +145,9 @@ class Store:
         told = False
         while True:
             try:
-                return duckdb.connect(str(self.path))
+                return duckdb.connect(str(self.path), read_only=self.read_only)
             except duckdb.Error as exc:
-                problem = _translated(self.path, exc)
+                problem = translated(self.path, exc)
                 if not isinstance(problem, StoreBusy) or time.monotonic() >= deadline:
                     raise problem from exc
                 if self._on_wait and not told:
@@ -326,6 +236,14 @@ class Store:
         with self._connect() as con:
             rows = con.execute("SELECT sha256, pipeline FROM documents").fetchall()
         return dict(rows)
+
+    def is_current(self) -> bool:
+        """Whether opening for writing would change nothing (schema and keyword index are
+        this code's), so a reader may open the file read-only.
+        """
+        if self.schema_version != SCHEMA_VERSION:
+            return False
+        return self.get_meta("term_index") == _term_index_version()
 
     def version(self) -> str:
         """A cache key for the UI: every committed write bumps it (see `_transaction`)."""
@@ -645,15 +563,17 @@ class Store:
             con.unregister("doc_keys")
         return pd.DataFrame(report, columns=["table", "rows", "path"])
 
-    def replace_quantities(self, doc_id: str, quantities: pd.DataFrame) -> None:
-        """Swap one document's quantities (after its year was corrected), atomically."""
-        with self._transaction() as con:
-            con.execute("DELETE FROM quantities WHERE doc_id = ?", [doc_id])
-            frame = quantities.assign(doc_id=doc_id)
-            _insert_frame(con, "quantities", frame, f"doc_id, {QUANTITY_SELECT}")
-
-    def set_fields(self, doc_id: str, values: Mapping[str, str], *, origin: str = "user") -> None:
-        """Correct metadata fields; the correction outlives re-ingests and re-detection."""
+    def set_fields(
+        self,
+        doc_id: str,
+        values: Mapping[str, str],
+        *,
+        origin: str = "user",
+        quantities: pd.DataFrame | None = None,
+    ) -> None:
+        """Correct metadata fields (the correction outlives re-ingests and re-detection) and,
+        if given, swap in the document's re-dated quantities: one transaction.
+        """
         self._require(doc_id)
         checked = {name: validate_field(name, value) for name, value in values.items()}
         with self._transaction() as con:
@@ -663,12 +583,31 @@ class Store:
                        VALUES (?, ?, ?, ?, current_timestamp)""",
                     [doc_id, name, value, origin],
                 )
+            if quantities is not None:
+                con.execute("DELETE FROM quantities WHERE doc_id = ?", [doc_id])
+                frame = quantities.assign(doc_id=doc_id)
+                _insert_frame(con, "quantities", frame, f"doc_id, {QUANTITY_SELECT}")
 
-    def set_user_words(self, kind: str, words: list[str]) -> None:
+    def set_user_words(self, kind: str, words: Sequence[str]) -> None:
         with self._transaction() as con:
-            con.execute("DELETE FROM user_words WHERE kind = ?", [kind])
-            for word in dict.fromkeys(w.strip() for w in words if w.strip()):
-                con.execute("INSERT INTO user_words VALUES (?, ?)", [word, kind])
+            _replace_user_words(con, kind, words)
+
+    def replace_segmentation(
+        self, words: Sequence[str], counts: pd.DataFrame, *, seg_version: str
+    ) -> None:
+        """Save the user's words, every document's counts made with them, and the new
+        segmentation version in each document's pipeline: all or nothing.
+        """
+        with self._transaction() as con:
+            _replace_user_words(con, "word", words)
+            con.execute("DELETE FROM token_counts")
+            con.execute("DELETE FROM doc_terms")
+            _insert_frame(con, "token_counts", counts, "doc_id, term, count")
+            _index_counts(con, counts)
+            con.execute(
+                "UPDATE documents SET pipeline = regexp_replace(pipeline, 'seg=[^;]*', ?)",
+                [f"seg={seg_version}"],
+            ).fetchall()
 
     def absorb(self, part: Path | str) -> int:
         """Copy the documents of another store (a part built elsewhere, see
@@ -740,15 +679,6 @@ def _sql_path(path: Path) -> str:
     return str(path).replace("'", "''")
 
 
-DOCUMENT_INSERT: Final = (
-    "doc_id, sha256, source, encoding, raw_text, clean_text, pipeline, chars, raw_chars"
-)
-QUANTITY_SELECT: Final = (
-    "deadline, horizon, metric, family, value, value_high, unit, comparator, kind, scale, cue, "
-    'raw, sentence, start, "end", canonical_metric, metric_words'
-)
-
-
 def _frame(con: duckdb.DuckDBPyConnection, query: str) -> pd.DataFrame:
     """The result of `query` as pandas, typed the way `.df()` types it (an integer column
     holding a NULL becomes nullable Int32/Int64, others stay numpy) but through Arrow, which
@@ -761,6 +691,12 @@ def _frame(con: duckdb.DuckDBPyConnection, query: str) -> pd.DataFrame:
         if field.type in nullable and not column.null_count:
             frame[field.name] = frame[field.name].astype(nullable[field.type].numpy_dtype)
     return frame
+
+
+def _replace_user_words(con: duckdb.DuckDBPyConnection, kind: str, words: Sequence[str]) -> None:
+    con.execute("DELETE FROM user_words WHERE kind = ?", [kind])
+    for word in dict.fromkeys(w.strip() for w in words if w.strip()):
+        con.execute("INSERT INTO user_words VALUES (?, ?)", [word, kind])
 
 
 def _insert_frame(
@@ -926,3 +862,23 @@ def _assemble_documents(docs: pd.DataFrame, fields: pd.DataFrame) -> pd.DataFram
     text_cols = ["title", "province", "city", "district", "date"]
     docs[text_cols] = docs[text_cols].astype("object").where(docs[text_cols].notna(), None)
     return docs[list(DOC_COLUMNS)].reset_index(drop=True)
+
+
+__all__ = [
+    "BUSY_WAIT_SECONDS",
+    "ORIGIN_ORDER",
+    "SCHEMA_VERSION",
+    "STORE_ENV",
+    "DocumentParts",
+    "Store",
+    "StoreBusy",
+    "StoreCorrupt",
+    "StoreNotAFile",
+    "StoreReadOnly",
+    "StoreTooNew",
+    "StoreUnavailable",
+    "StoredDocument",
+    "content_flags",
+    "default_store_path",
+    "validate_field",
+]

@@ -5,16 +5,18 @@ apart from last year's results, the money on offer and the slogans. The extracto
 every quantity, then decides its kind from the cue words around it and the section it
 stands in; the cue that decided is kept in the `cue` column so every row explains itself.
 The words it relies on are data: `analysis/data/target_rules.toml`.
+
+This module reads sentences, sections, quantities and their subjects (metrics); its other
+parts have their own modules: `target_rules` (the rules file, compiled), `target_parts`
+(what a sentence is read into), `target_kinds` (the kind of a quantity) and
+`target_deadlines` (its deadline).
 """
 
 from __future__ import annotations
 
 import re
-import tomllib
-from dataclasses import dataclass, field
-from functools import lru_cache
-from pathlib import Path
-from typing import Any, Final, Literal
+from dataclasses import dataclass
+from typing import Any, Final
 
 import pandas as pd
 
@@ -22,256 +24,45 @@ from analysis.metrics import add_canonical_metrics
 from analysis.numbers import (
     ARABIC_PATTERN,
     CHINESE_PATTERN,
-    MAGNITUDE_PATTERN,
+    YEAR,
     chinese_years,
     is_chinese_numeral,
     magnitude_value,
     parse_number,
     to_halfwidth,
 )
+from analysis.quantity_columns import QUANTITY_DTYPES, QUANTITY_NAMES
 from analysis.redaction import PLACEHOLDER_RE, placeholder_spans, touches_placeholder
+from analysis.target_deadlines import _deadline
+from analysis.target_kinds import (
+    _allocated,
+    _classify,
+    _cues,
+    _dated_in_the_past,
+    _fiscal,
+    _named_goal,
+    _not_a_goal,
+    _rule_of_law,
+)
+from analysis.target_parts import (
+    _CLAUSE_BOUNDARY_RE,
+    _YEAR_RE,
+    KINDS,
+    Kind,
+    SectionState,
+    _Quantity,
+    _Section,
+)
+from analysis.target_rules import _NO_DIGIT_BEFORE, Rules, load_rules
 from analysis.types import Span
 
-Kind = Literal["target", "achievement", "instrument", "forecast", "penalty", "other"]
-KINDS: Final[tuple[Kind, ...]] = (
-    "target",
-    "achievement",
-    "instrument",
-    "forecast",
-    "penalty",
-    "other",
-)
-SectionState = Literal["review", "plan", "notes", "unknown"]
-
-TARGET_COLUMNS: Final[tuple[str, ...]] = (
-    "deadline",
-    "horizon",
-    "metric",
-    "family",
-    "value",
-    "value_high",
-    "unit",
-    "comparator",
-    "kind",
-    "scale",
-    "cue",
-    "raw",
-    "sentence",
-    "start",
-    "end",
-    "canonical_metric",
-    "metric_words",
-)
+TARGET_COLUMNS: Final[tuple[str, ...]] = QUANTITY_NAMES
 CORPUS_KEY_COLUMNS: Final[tuple[str, ...]] = ("doc_id", "source", "province", "city", "year")
-RULES_PATH: Final = Path(__file__).parent / "data" / "target_rules.toml"
 
 _SENTENCE_RE: Final = re.compile(r"[^。！？；;!?\n]+[。！？；;!?]?")
-# Clause boundaries; an ASCII comma between digits is a thousands separator, not a boundary.
-_CLAUSE_BOUNDARY_RE: Final = re.compile(r"[，：（）():]|,(?!\d{3})|(?<!\d),")
 _LIST_GAP_RE: Final = re.compile(r"^[、和及与]$|^、和$")
-_YEAR_RE: Final = re.compile(
-    r"(?<!\d)(?:(?P<y1>(?:19|20)\d{2})\s*[-—–~至]{1,2}\s*(?P<y2>(?:19|20)\d{2})|(?P<y>(?:19|20)\d{2}))\s?年"
-)
-_SCALE_WORDS: Final = "十万|百万|千万|十亿|百亿|千亿|万亿"
-_NO_DIGIT_BEFORE: Final = r"(?<![A-Za-z0-9.第零〇一二两三四五六七八九十百千万亿])"
 _QUOTES_BEFORE: Final = "“「《\"'‘"
 _MIN_CHINESE_VALUE: Final = 10.0  # `一个`, `三大`, `两个覆盖` are rhetoric, not quantities
-
-
-@dataclass(frozen=True, slots=True)
-class Rules:
-    """The compiled contents of target_rules.toml."""
-
-    units: dict[str, str]
-    unit_aliases: dict[str, str]
-    growth_words: tuple[str, ...]
-    family_overrides: tuple[tuple[frozenset[str], re.Pattern[str], str], ...]
-    suffix_comparators: dict[str, str]
-    prefix_comparators: dict[str, str]
-    infix_comparators: dict[str, str]
-    base_gap_re: re.Pattern[str]
-    base_gap_max: int
-    cue_res: tuple[tuple[str, re.Pattern[str]], ...]
-    plan_defers: frozenset[str]
-    fiscal_re: re.Pattern[str]
-    fiscal_units: frozenset[str]
-    money_units: frozenset[str]
-    money_verb_re: re.Pattern[str]
-    future_markers: tuple[str, ...]
-    weak_re: re.Pattern[str]
-    baseline_before: re.Pattern[str]
-    baseline_after: re.Pattern[str]
-    baseline_compared: re.Pattern[str]
-    heading_re: re.Pattern[str]
-    review_heading_re: re.Pattern[str]
-    review_heading_weak_re: re.Pattern[str]
-    notes_heading_re: re.Pattern[str]
-    review_openers: tuple[re.Pattern[str], ...]
-    plan_openers: tuple[re.Pattern[str], ...]
-    period_opener: re.Pattern[str]
-    notes_openers: tuple[re.Pattern[str], ...]
-    heading_levels: tuple[re.Pattern[str], ...]
-    year_opener: re.Pattern[str]
-    annual_title: re.Pattern[str]
-    this_year: tuple[str, ...]
-    next_year: tuple[str, ...]
-    last_year: tuple[str, ...]
-    implied_this_year: tuple[str, ...]
-    year_baseline_before: tuple[str, ...]
-    year_baseline_after: tuple[str, ...]
-    plan_periods: dict[str, int]
-    metric_max_chars: int
-    strip_leading: tuple[str, ...]
-    strip_trailing: tuple[str, ...]
-    strip_inside: tuple[str, ...]
-    trivial: frozenset[str]
-    heads: tuple[str, ...]
-    count_verbs: tuple[str, ...]
-    empty_nouns: frozenset[str]
-    rhetoric_units: frozenset[str]
-    implied_people_re: re.Pattern[str]
-    penalty_re: re.Pattern[str]
-    time_limit_units: frozenset[str]
-    obligation_re: re.Pattern[str]
-    relative_horizons: dict[str, int]
-    absolute_horizons: dict[str, int]
-    quantity_re: re.Pattern[str] = field(repr=False)
-
-
-def _longest_first(words: Any) -> tuple[str, ...]:
-    return tuple(sorted(words, key=len, reverse=True))
-
-
-def _alternation(words: Any) -> str:
-    return "|".join(re.escape(w) for w in _longest_first(words))
-
-
-def _unit_alternation(units: Any, context: dict[str, str]) -> str:
-    """Units longest first, each with its own context rule (`台` not before `湾`)."""
-    return "|".join(re.escape(u) + context.get(u, "") for u in _longest_first(units))
-
-
-def _quantity_regex(
-    units: Any, suffixes: Any, context: dict[str, str], people: str
-) -> re.Pattern[str]:
-    """One pattern for ranges, single quantities, `百分之X`, `翻一番`, fines `X元以上Y元以下`,
-    numbers whose unit is implied by the noun after them (`3000万贫困人口`), bare list
-    items and slogans."""
-    num = f"(?:{ARABIC_PATTERN}|{CHINESE_PATTERN})"
-    unit, suf, mag = _unit_alternation(units, context), _alternation(suffixes), MAGNITUDE_PATTERN
-    gap = r"[ \t]?"
-    between = (
-        rf"(?P<f1>{num})(?P<fm1>{mag})?(?P<fu1>{unit})以上[、，,]?"
-        rf"(?P<f2>{num})(?P<fm2>{mag})?(?P<fu2>{unit})以下"
-    )
-    range_ = (
-        rf"(?P<r1>{num})(?P<rm1>{mag})?(?P<ru1>{unit})?{gap}[-—–~至到]{{1,2}}{gap}"
-        rf"(?P<r2>{num})(?P<rm2>{mag})?{gap}(?P<ru2>{unit})(?P<rs>{suf})?"
-    )
-    single = (
-        rf"(?P<n>{num})(?P<x1>多|余)?{gap}(?P<m>{mag})?(?P<x2>多|余)?{gap}"
-        rf"(?P<u>{unit})(?P<s>{suf})?"
-    )
-    percent = (
-        rf"百分之(?P<p>{num})(?:[到至—–-]{{1,2}}(?:百分之)?(?P<p2>{num})(?!{unit}))?(?P<ps>{suf})?"
-    )
-    doubling = r"翻(?P<fan>[一两二三四五])番"
-    implied = (
-        rf"(?P<i>{ARABIC_PATTERN}|{CHINESE_PATTERN})(?P<ix>多|余)?(?P<im>万|亿)(?P<is>多|余)?"
-        rf"(?=[\u4e00-\u9fff]{{0,4}}?(?:{people}))"
-    )
-    bare = rf"(?P<b>{ARABIC_PATTERN})(?P<bm>{mag})(?=、|和)"
-    scale = rf"(?P<sc>{_SCALE_WORDS})(?P<su>辆|台|元)?(?P<sj>级)?"
-    alternatives = "|".join((between, range_, single, percent, doubling, implied, bare, scale))
-    # A match may not run into a code (`5G`, `3A`), unless it ends on a Chinese unit
-    # (`13.07万户46万群众`: the digits after 户 start the next number).
-    end = r"(?:(?<=[\u4e00-\u9fff])|(?![A-Za-z0-9]))"
-    return re.compile(rf"{_NO_DIGIT_BEFORE}(?:{alternatives}){end}")
-
-
-@lru_cache(maxsize=4)
-def load_rules(path: str | None = None) -> Rules:
-    """Read and compile the rules file (cached: the extractor runs once per document).
-
-    >>> load_rules().units["辆"]
-    'vehicles'
-    """
-    source = Path(path) if path else RULES_PATH
-    with source.open("rb") as fh:
-        data = tomllib.load(fh)
-    cues = data["cues"]
-    cue_res = tuple(
-        (kind, re.compile("|".join(f"(?:{p})" for p in _longest_first(cues[kind]["strong"]))))
-        for kind in ("target", "achievement", "instrument", "forecast", "estimate", "section")
-    )
-    sections, deadline, metric = data["sections"], data["deadline"], data["metric"]
-    comparators = data["comparators"]
-    return Rules(
-        units=dict(data["units"]),
-        unit_aliases=dict(data["unit_aliases"]),
-        growth_words=_longest_first(data["growth_words"]["words"]),
-        family_overrides=tuple(
-            (frozenset(o["units"]), re.compile(o["subject_pattern"]), o["family"])
-            for o in data.get("family_overrides", [])
-        ),
-        suffix_comparators=dict(comparators["suffix"]),
-        prefix_comparators=dict(comparators["prefix"]),
-        infix_comparators=dict(comparators["infix"]),
-        base_gap_re=re.compile(comparators["base_gap"]["pattern"]),
-        base_gap_max=int(comparators["base_gap"]["max_chars"]),
-        cue_res=cue_res,
-        plan_defers=frozenset(cues["achievement"].get("plan_defers", [])),
-        fiscal_re=re.compile(_alternation(cues["instrument"]["fiscal_subjects"])),
-        fiscal_units=frozenset(cues["instrument"]["fiscal_units"]),
-        money_units=frozenset(cues["instrument"]["money_units"]),
-        money_verb_re=re.compile(
-            "|".join(f"(?:{p})" for p in _longest_first(cues["instrument"]["money_verbs"]))
-        ),
-        future_markers=tuple(cues["estimate"]["future_markers"]),
-        weak_re=re.compile(_alternation(cues["weak"]["words"])),
-        baseline_before=re.compile(data["baseline"]["before"]),
-        baseline_after=re.compile(data["baseline"]["after"]),
-        baseline_compared=re.compile(data["baseline"]["compared"]),
-        heading_re=re.compile(sections["heading"]),
-        review_heading_re=re.compile(sections["review_heading"]),
-        review_heading_weak_re=re.compile(sections["review_heading_weak"]),
-        notes_heading_re=re.compile(sections["notes_heading"]),
-        review_openers=tuple(re.compile(p) for p in sections["review_openers"]),
-        plan_openers=tuple(re.compile(p) for p in sections["plan_openers"]),
-        period_opener=re.compile(sections["period_opener"]),
-        notes_openers=tuple(re.compile(p) for p in sections["notes_openers"]),
-        heading_levels=tuple(re.compile(p) for p in sections["heading_levels"]),
-        year_opener=re.compile(sections["year_opener"]),
-        annual_title=re.compile(sections["annual_title"]),
-        this_year=tuple(deadline["this_year"]),
-        next_year=tuple(deadline["next_year"]),
-        last_year=tuple(deadline["last_year"]),
-        implied_this_year=tuple(deadline["implied_this_year"]),
-        year_baseline_before=tuple(deadline["baseline_before"]),
-        year_baseline_after=tuple(deadline["baseline_after"]),
-        plan_periods={k: int(v) for k, v in deadline["plan_periods"].items()},
-        metric_max_chars=int(metric["max_chars"]),
-        strip_leading=_longest_first(metric["strip_leading"]),
-        strip_trailing=_longest_first(metric["strip_trailing"]),
-        strip_inside=_longest_first(metric["strip_inside"]),
-        trivial=frozenset(metric["trivial"]),
-        heads=_longest_first(metric["heads"]),
-        count_verbs=_longest_first(metric["count_verbs"]),
-        empty_nouns=frozenset(metric["empty_nouns"]),
-        rhetoric_units=frozenset(data["numbers"]["rhetoric_units"]),
-        implied_people_re=re.compile(_alternation(data["numbers"]["people_nouns"])),
-        penalty_re=re.compile(data["penalty"]["pattern"]),
-        time_limit_units=frozenset(data["penalty"]["time_limit_units"]),
-        obligation_re=re.compile(data["penalty"]["obligation"]),
-        relative_horizons={k: int(v) for k, v in deadline["relative"].items()},
-        absolute_horizons={k: int(v) for k, v in deadline["absolute"].items()},
-        quantity_re=_quantity_regex(
-            data["units"],
-            comparators["suffix"],
-            dict(data.get("unit_context", {})),
-            _alternation(data["numbers"]["people_nouns"]),
-        ),
-    )
 
 
 # --------------------------------------------------------------------------- segmentation
@@ -291,13 +82,6 @@ def split_sentences(text: str) -> list[Span]:
         if start < end:
             spans.append(Span(start, end))
     return spans
-
-
-@dataclass(frozen=True, slots=True)
-class _Section:
-    state: SectionState
-    marker: str
-    year: int | None
 
 
 def _heading_year(heading: str, rules: Rules) -> int | None:
@@ -338,7 +122,7 @@ def _opener_state(
         return "review", None
     if any(p.search(sentence) for p in rules.plan_openers):
         return "plan", doc_year
-    m = re.match(r"\s*(?:各位代表[，,：:]\s*)?((?:19|20)\d{2})年是", sentence)
+    m = re.match(rf"\s*(?:各位代表[，,：:]\s*)?({YEAR})年是", sentence)
     if m and doc_year:
         year = int(m.group(1))
         return ("plan", year) if year >= doc_year else ("review", None)
@@ -508,23 +292,6 @@ def _clause_start(bounds: list[int], pos: int) -> int:
 
 
 # --------------------------------------------------------------------------- quantities
-
-
-@dataclass(slots=True)
-class _Quantity:
-    start: int
-    end: int
-    value: float
-    value_high: float
-    unit: str
-    comparator: str
-    scale: bool
-    bare: bool = False
-    metric: str = ""
-    family: str = ""
-    kind: Kind = "other"
-    cue: str = ""
-    deadline: int | None = None
 
 
 def _comparator_suffix(suffix: str | None, infix: str | None, rules: Rules) -> str:
@@ -745,330 +512,7 @@ def _resolve_lists(qs: list[_Quantity], norm: str) -> list[_Quantity]:
 # --------------------------------------------------------------------------- kinds
 
 
-@dataclass(frozen=True, slots=True)
-class _Cue:
-    start: int
-    end: int
-    kind: str
-    text: str
-
-
-def _cues(norm: str, sentence: Span, rules: Rules, doc_year: int | None) -> list[_Cue]:
-    """Strong cue words of a sentence; attributive ones (`打造的`) are dropped."""
-    chunk = norm[sentence.start : sentence.end]
-    found = []
-    for kind, pattern in rules.cue_res:
-        for m in pattern.finditer(chunk):
-            if chunk[m.end() : m.end() + 1] == "的":
-                continue
-            cue_kind = kind
-            year = re.search(r"\d{4}", m.group(0))
-            if kind == "target" and year and doc_year and int(year.group(0)) < doc_year:
-                cue_kind = "achievement"  # `到2024年底` in a 2025 text is the past
-            found.append(
-                _Cue(sentence.start + m.start(), sentence.start + m.end(), cue_kind, m.group(0))
-            )
-    found.sort(key=lambda c: (c.start, c.end))
-    return _merge_estimates(found, chunk, sentence.start)
-
-
-def _merge_estimates(cues: list[_Cue], chunk: str, offset: int) -> list[_Cue]:
-    """Drop target cues continuing an estimate (`预计2025年将达到`): the estimate decides."""
-    estimates = [c for c in cues if c.kind in ("estimate", "forecast")]
-    kept = []
-    for c in cues:
-        governed = any(
-            e.end <= c.start <= e.end + 10
-            and not _CLAUSE_BOUNDARY_RE.search(chunk[e.end - offset : c.start - offset])
-            for e in estimates
-        )
-        if not (c.kind == "target" and governed):
-            kept.append(c)
-    return kept
-
-
-def _resolve_estimate(cue: _Cue, norm: str, q: _Quantity, rules: Rules) -> tuple[Kind, str]:
-    between = norm[cue.end : q.start]
-    marker = next((w for w in rules.future_markers if w in between), None)
-    if marker:
-        return "forecast", f"{cue.text}…{marker}"
-    return "achievement", cue.text
-
-
-def _decide(
-    cue: _Cue, norm: str, q: _Quantity, clause_lo: int, section: _Section, rules: Rules
-) -> tuple[Kind, str]:
-    if cue.kind == "estimate":
-        return _resolve_estimate(cue, norm, q, rules)
-    if cue.kind == "section":
-        kind, marker = _section_kind(norm, q, clause_lo, section, rules)
-        return kind, f"{cue.text}{marker}"
-    if cue.kind == "achievement" and section.state == "plan" and cue.text in rules.plan_defers:
-        return "target", f"{cue.text}〔部署〕"
-    return cue.kind, cue.text  # type: ignore[return-value]
-
-
-def _carries(cue: _Cue, q: _Quantity, section: _Section, rules: Rules) -> bool:
-    """Whether a cue of an earlier clause still speaks for this number.
-
-    An instrument word carries only to money (`设立专项资金，首期安排50亿元`), not to what the
-    money brought about (`发放补贴48.3亿元，带动消费增长40.9%`); a review narrates past plans
-    (`打造绿色低碳供应链，新能源汽车新上牌26.5万辆`), so a target word there does not turn
-    later results into targets.
-    """
-    if cue.kind == "instrument":
-        return q.unit in rules.money_units  # `设立专项资金，首期安排50亿元`
-    return not (cue.kind == "target" and section.state == "review")
-
-
-def _is_baseline(norm: str, q: _Quantity, rules: Rules) -> bool:
-    """`从18个月缩短至12个月`: 18个月 is where we start from."""
-    before = norm[max(0, q.start - 12) : q.start]
-    if rules.baseline_compared.search(before):
-        return True
-    return bool(rules.baseline_before.search(before)) and bool(
-        rules.baseline_after.search(norm[q.end : q.end + 8])
-    )
-
-
-def _classify(
-    norm: str,
-    q: _Quantity,
-    cues: list[_Cue],
-    clause_lo: int,
-    section: _Section,
-    rules: Rules,
-) -> tuple[Kind, str]:
-    """Kind of a quantity and the cue that decided it, nearest and most local cue first."""
-    if _is_baseline(norm, q, rules):
-        return "other", "从…至 (起点)"
-    before_same = [c for c in cues if clause_lo <= c.start and c.end <= q.start]
-    if before_same:
-        return _decide(before_same[-1], norm, q, clause_lo, section, rules)
-    clause_hi = _clause_end(norm, q.end)
-    after_same = [c for c in cues if c.start >= q.end and c.end <= clause_hi]
-    instrument_after = [c for c in after_same if c.kind == "instrument"]
-    if instrument_after:
-        return "instrument", instrument_after[0].text
-    earlier = [c for c in cues if c.end <= clause_lo]
-    if earlier and _carries(earlier[-1], q, section, rules):
-        kind, cue = _decide(earlier[-1], norm, q, clause_lo, section, rules)
-        if not q.scale or kind in ("target", "forecast"):
-            return kind, cue
-    if q.scale:
-        weak = rules.weak_re.findall(norm[clause_lo : q.start])
-        if section.state == "review" and weak and q.unit:
-            return "achievement", f"〔回顾〕+{weak[-1]}"
-        return "other", "规模口号"
-    later_instrument = [c for c in cues if c.start >= q.end and c.kind == "instrument"]
-    if later_instrument and _is_condition(norm, q, clause_lo):
-        return "instrument", later_instrument[0].text
-    return _section_kind(norm, q, clause_lo, section, rules)
-
-
-def _fiscal(
-    norm: str, q: _Quantity, bounds: list[int], clause_lo: int, rules: Rules
-) -> tuple[Kind, str]:
-    """A planned deficit, bond quota or budget is money the government puts up, not a target
-    (`赤字率拟按3%安排`, `拟发行特别国债5000亿元`, `…，比上年增加3000亿元`): the fiscal word
-    stands in the number's clause or the one before it."""
-    if q.kind != "target" or q.unit not in rules.fiscal_units:
-        return q.kind, q.cue
-    lo = max((b for b in bounds if b < clause_lo), default=clause_lo)
-    found = list(rules.fiscal_re.finditer(norm, lo, q.start))
-    return ("instrument", found[-1].group(0)) if found else (q.kind, q.cue)
-
-
-def _allocated(
-    norm: str, q: _Quantity, cues: list[_Cue], clause_lo: int, rules: Rules
-) -> tuple[Kind, str]:
-    """Money right after a spending verb is put up by the government, in a plan and a review
-    alike (`安排“三农”资金1137.8亿元`, `为经营主体减负2500亿元以上`); only the money's noun may
-    stand between, not a cue or a verb of result (`安排资金…带动`, `发行还比年初计划少了`)."""
-    if q.kind not in ("target", "achievement") or q.unit not in rules.money_units:
-        return q.kind, q.cue
-    verbs = list(rules.money_verb_re.finditer(norm, clause_lo, q.start))
-    if not verbs:
-        return q.kind, q.cue
-    verb = verbs[-1]
-    gap = norm[verb.end() : q.start]
-    result = rules.weak_re.search(gap) or any(w in gap for w in rules.growth_words)
-    cue_between = any(verb.end() <= c.start and c.end <= q.start for c in cues)
-    if result or cue_between or len(gap) > 15:
-        return q.kind, q.cue
-    return "instrument", verb.group(0)
-
-
-_GOAL_AFTER_RE: Final = re.compile(r"(?:等|的)(?:主要)?(?:预期|约束性)?(?:目标|要求)")
-_REACHED_RE: Final = re.compile(r"实现了|完成了|达到了|提前实现|已经实现|超额完成")
-
-
-def _named_goal(norm: str, q: _Quantity, sentence: Span) -> tuple[Kind, str]:
-    """A review that quotes a plan (`提出了…能源消耗降低20%左右…等目标`) states a target,
-    unless it says the goal was reached (`提前实现了…翻两番的目标`)."""
-    if q.kind != "achievement" or not q.cue.startswith("〔回顾〕"):
-        return q.kind, q.cue
-    after = _GOAL_AFTER_RE.search(norm, q.end, sentence.end)
-    if after and not _REACHED_RE.search(norm, sentence.start, after.start()):
-        return "target", after.group(0)
-    return q.kind, q.cue
-
-
-def _dated_in_the_past(q: _Quantity, doc_year: int | None) -> tuple[Kind, str]:
-    """A "target" whose own time expression is a year before the document's
-    (`一九五四年工业总产值比一九五二年增长了…` in a 1955 report) is a result."""
-    if q.kind == "target" and doc_year and q.deadline is not None and q.deadline < doc_year:
-        return "achievement", f"{q.deadline}年 (早于文件年份)"
-    return q.kind, q.cue
-
-
-def _rule_of_law(
-    norm: str, q: _Quantity, sentence: Span, clause_lo: int, rules: Rules
-) -> tuple[Kind, str]:
-    """A fine is a penalty (`处一万元以上十万元以下罚款`), a time limit of an obligation
-    (`应当在三十日内`, `不得超过八小时`) a rule: neither is a target nor a result."""
-    clause = norm[clause_lo : _clause_end(norm, q.end)]
-    if q.unit in ("项", "个") and re.match(r"(?:主要)?(?:指标|具体指标)", norm[q.end : q.end + 4]):
-        return "other", "指标个数"  # `设置12项指标`: the outline of a plan, not a goal
-    if q.unit in ("天", "日") and re.search(r"距[^，。；]{0,20}还有$", norm[clause_lo : q.start]):
-        return "other", "倒计时"  # `距…还有95天`
-    if q.unit in rules.money_units and (found := rules.penalty_re.search(clause)):
-        q.metric = "罚款" if found.group(0) == "处罚" else found.group(0)
-        return "penalty", found.group(0)
-    if q.unit in rules.time_limit_units:
-        found = rules.obligation_re.search(norm, sentence.start, min(sentence.end, q.end + 4))
-        if found:
-            return "other", f"时限:{found.group(0)}"
-    return q.kind, q.cue
-
-
-# Counts of the text's own items (`包括以下十个方面`) and facts about the country
-# (`我国有十亿多人`) are not goals, even in a plan section.
-_ITEM_COUNT_RE: Final = re.compile(r"(?:以下|下列|如下|这|上述|主要有|包括)[^，。；]{0,2}$")
-_ITEM_NOUN_RE: Final = re.compile(
-    r"(?:方面|问题|原则|部分|要点|任务|措施|特点|阶段|环节|条件|内容|理由|关系)"
-)
-_COUNTRY_FACT_RE: Final = re.compile(r"(?:我国|全国|中国)(?:现在|目前)?(?:有|拥有)$")
-
-
-def _not_a_goal(norm: str, q: _Quantity, clause_lo: int) -> tuple[Kind, str]:
-    """A "target" that counts the speech's own points or states the country's size."""
-    if q.kind != "target":
-        return q.kind, q.cue
-    before = norm[clause_lo : q.start]
-    counts_items = q.unit in ("个", "项", "条", "点") and _ITEM_COUNT_RE.search(before)
-    if counts_items and _ITEM_NOUN_RE.match(norm, q.end):
-        return "other", "条目个数"
-    if q.unit == "人" and _COUNTRY_FACT_RE.search(before):
-        return "achievement", "国情"
-    return q.kind, q.cue
-
-
-def _is_condition(norm: str, q: _Quantity, clause_lo: int) -> bool:
-    """`对研发投入占比超过5%的企业，给予…`: a threshold that belongs to the instrument."""
-    return norm[clause_lo : clause_lo + 1] in ("对", "凡", "按") or norm[q.end : q.end + 1] == "的"
-
-
-def _section_kind(
-    norm: str, q: _Quantity, clause_lo: int, section: _Section, rules: Rules
-) -> tuple[Kind, str]:
-    weak = rules.weak_re.findall(norm[clause_lo : q.start])
-    verb = f"+{weak[-1]}" if weak else ""
-    if section.state == "review":
-        return "achievement", f"〔回顾〕{section.marker[:10]}{verb}"
-    if section.state == "plan":
-        return "target", f"〔部署〕{section.marker[:10]}{verb}"
-    if section.state == "notes":
-        return "other", f"〔注释〕{section.marker}"
-    return "other", verb.lstrip("+")
-
-
-def _clause_end(norm: str, pos: int) -> int:
-    m = re.compile(r"[，：（）():；;。！？!?\n]|,(?!\d{3})").search(norm, pos)
-    return m.start() if m else len(norm)
-
-
 # --------------------------------------------------------------------------- deadlines
-
-
-_NOT_AFTER_NUMERAL: Final = r"(?<![\d一二两三四五六七八九十几])"  # 五年内 is no 年内
-
-
-def _compared_before(chunk: str, pos: int, rules: Rules) -> bool:
-    """`比“六五”期间增长`: a period named as the base of a comparison is no deadline."""
-    before = chunk[max(0, pos - 2) : pos].rstrip('“"')
-    return any(before.endswith(w) for w in rules.year_baseline_before)
-
-
-def _year_mentions(
-    norm: str, lo: int, hi: int, rules: Rules, doc_year: int | None, kind: Kind
-) -> list[tuple[int, int]]:
-    """(position, year) of every time expression in norm[lo:hi] that can be a deadline."""
-    found: list[tuple[int, int]] = []
-    chunk = norm[lo:hi]
-    for m in _YEAR_RE.finditer(chunk):
-        before = chunk[max(0, m.start() - 1) : m.start()]
-        after = chunk[m.end() : m.end() + 2]
-        if before in rules.year_baseline_before or after in rules.year_baseline_after:
-            continue
-        found.append((lo + m.start(), int(m.group("y2") or m.group("y"))))
-    for name, year in rules.plan_periods.items():
-        found += [
-            (lo + m.start(), year)
-            for m in re.finditer(re.escape(name), chunk)
-            if not _compared_before(chunk, m.start(), rules)
-        ]
-    for name, year in rules.absolute_horizons.items():
-        if doc_year is None or year >= doc_year:
-            found += [(lo + m.start(), year) for m in re.finditer(re.escape(name), chunk)]
-    if doc_year:
-        for name, offset in rules.relative_horizons.items():
-            found += [
-                (lo + m.start(), doc_year + offset) for m in re.finditer(re.escape(name), chunk)
-            ]
-        relative: list[tuple[tuple[str, ...], int]] = [
-            (rules.this_year, doc_year),
-            (rules.next_year, doc_year + 1),
-            (rules.last_year, doc_year - 1),
-        ]
-        for words, year in relative:
-            for word in words:
-                if kind == "achievement" and word == "全年":
-                    continue  # a review's 全年 is the reviewed year, not the document's
-                found += [
-                    (lo + m.start(), year)
-                    for m in re.finditer(_NOT_AFTER_NUMERAL + re.escape(word) + "(?!以来)", chunk)
-                    if chunk[max(0, m.start() - 1) : m.start()] not in rules.year_baseline_before
-                ]
-    return sorted(found)
-
-
-def _deadline(
-    norm: str,
-    q: _Quantity,
-    sentence: Span,
-    section: _Section,
-    rules: Rules,
-    doc_year: int | None,
-) -> int | None:
-    """The year a quantity is for: the nearest time expression before it, else the section's."""
-    mentions = _year_mentions(norm, sentence.start, q.start, rules, doc_year, q.kind)
-    if mentions:
-        return mentions[-1][1]
-    if section.year is not None and q.kind in ("target", "achievement", "forecast"):
-        return section.year
-    if q.kind == "target":
-        # A paragraph that opens on its horizon (`到一九五七年，铁路…；旅客…`) dates every
-        # target of its later sentences.
-        paragraph = norm.rfind("\n", 0, sentence.start) + 1
-        earlier = _year_mentions(norm, paragraph, sentence.start, rules, doc_year, q.kind)
-        if earlier:
-            # a past year there makes the "target" a result (see _dated_in_the_past)
-            return earlier[-1][1]
-    sentence_text = norm[sentence.start : sentence.end]
-    if doc_year and q.kind == "target" and any(w in sentence_text for w in rules.implied_this_year):
-        return doc_year
-    return None
 
 
 # --------------------------------------------------------------------------- metrics
@@ -1274,31 +718,7 @@ def _empty_frame() -> pd.DataFrame:
 
 
 def _typed(frame: pd.DataFrame) -> pd.DataFrame:
-    frame = frame.astype(
-        {
-            "deadline": "Int64",
-            "horizon": "Int64",
-            "value": "float64",
-            "value_high": "float64",
-            "scale": "bool",
-            "start": "int64",
-            "end": "int64",
-        }
-    )
-    for col in (
-        "metric",
-        "family",
-        "unit",
-        "comparator",
-        "kind",
-        "cue",
-        "raw",
-        "sentence",
-        "canonical_metric",
-        "metric_words",
-    ):
-        frame[col] = frame[col].astype("object")
-    return frame
+    return frame.astype(QUANTITY_DTYPES)
 
 
 def _sentence_records(

@@ -1,7 +1,8 @@
 """Per-stage versions: what must be recomputed when code or rules change.
 
 Each stored document records the version of every stage that produced it (cleaning,
-metadata, segmentation, quantities). A stage's version hashes the source of its module and
+metadata, segmentation, quantities); segmentation's also covers the user's dictionary
+(`with_user_words`). A stage's version hashes the source of its module and
 of every `analysis` module that one imports (followed through the imports, so a helper
 module added later counts without editing a list here), plus each data file under
 `analysis/data/` those modules name. A change to `target_rules.toml` thus changes the
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import ast
 import hashlib
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Final
@@ -87,12 +89,27 @@ def stage_versions() -> dict[str, str]:
     return versions
 
 
-def version_string(versions: dict[str, str]) -> str:
+def with_user_words(versions: Mapping[str, str], words: Sequence[str]) -> dict[str, str]:
+    """`versions` with the user's dictionary folded into the segmentation version.
+
+    Counts depend on the words as much as on the code: a re-segmentation killed halfway,
+    or words saved without one, leaves documents whose recorded version is not the
+    current one, and the next opening recounts them. No words: the code's version as is.
+    """
+    if not words:
+        return dict(versions)
+    digest = hashlib.sha256(versions["seg"].encode())
+    for word in sorted(set(words)):
+        digest.update(b"\0" + word.encode())
+    return {**versions, "seg": digest.hexdigest()[:12]}
+
+
+def version_string(versions: Mapping[str, str]) -> str:
     """The form kept in the store: `clean=…;meta=…;seg=…;qty=…`."""
     return ";".join(f"{stage}={versions[stage]}" for stage in STAGES)
 
 
-def stages_to_redo(stored: str, current: dict[str, str]) -> frozenset[str]:
+def stages_to_redo(stored: str, current: Mapping[str, str]) -> frozenset[str]:
     """The stages a document stored under `stored` needs redone to be current.
 
     Anything unreadable (a store from before per-stage versions) redoes everything.

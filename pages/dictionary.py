@@ -72,12 +72,12 @@ if st.button("保存词典", type="primary"):
     except SegmentationError as exc:
         st.error(f"没有保存：{escape_markdown(str(exc))}")
         st.stop()
-    store.set_user_words("stopword", stops)
-    if words != words_now:
-        store.set_user_words("word", words)
-        bar = st.progress(0.0, text="正在重新分词…")
-        total = corpus.resegment(
-            store, progress=lambda i, n: bar.progress(i / max(n, 1), text=f"正在重新分词 {i}/{n}")
-        )
-        bar.progress(1.0, text=f"已重新分词 {total} 篇文档")
+    bar = st.progress(0.0, text="正在保存…")
+    total = corpus.save_dictionary(
+        store,
+        words,
+        stops,
+        progress=lambda i, n: bar.progress(i / max(n, 1), text=f"正在重新分词 {i}/{n}"),
+    )
+    bar.progress(1.0, text=f"已重新分词 {total} 篇文档" if total else "词典已保存")
     st.success("词典已保存，所有分析已使用新词典。")

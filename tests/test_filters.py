@@ -4,6 +4,7 @@ import pandas as pd
 import pytest
 
 from analysis.filters import Filters, apply_filters, region_label
+from analysis.labels import UNKNOWN_YEAR
 from analysis.overview import corpus_summary, documents_by_region_year
 
 DOCS = pd.DataFrame(
@@ -60,5 +61,5 @@ def test_corpus_summary_counts_only_known_regions_and_years() -> None:
 def test_documents_by_region_year_keeps_unknown_years() -> None:
     table = documents_by_region_year(DOCS)
     assert table["documents"].sum() == 5
-    assert "未知" in set(table["year"])
+    assert UNKNOWN_YEAR in set(table["year"])
     assert table.query("region == '湖北省 武汉市'")["year"].tolist() == ["2023"]

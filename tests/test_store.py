@@ -81,7 +81,7 @@ def test_a_new_pipeline_version_reprocesses_and_keeps_corrections(
 ) -> None:
     doc_id = store.documents()["doc_id"].iloc[0]
     store.set_fields(doc_id, {"city": "测试市"})
-    monkeypatch.setattr(corpus, "pipeline_version", lambda: "new-version")
+    monkeypatch.setattr(corpus, "pipeline_version", lambda *_: "new-version")
     assert corpus.refresh(store) == 4
     assert corpus.refresh(store) == 0
     assert store.documents().set_index("doc_id").loc[doc_id, "city"] == "测试市"
