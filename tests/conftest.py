@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -39,6 +40,24 @@ def seed_store(tmp_path_factory: pytest.TempPathFactory):
 
     path = tmp_path_factory.mktemp("store") / "seeds.duckdb"
     return open_corpus(path)
+
+
+@pytest.fixture(scope="session")
+def seeded_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A closed store file holding the seeds, built once; copy it before writing to it."""
+    from analysis.corpus import open_corpus
+
+    path = tmp_path_factory.mktemp("seeded") / "seeds.duckdb"
+    open_corpus(path).close()
+    return path
+
+
+@pytest.fixture
+def seeded_copy(seeded_file: Path, tmp_path: Path) -> Path:
+    """A fresh copy of `seeded_file` for one test to change."""
+    path = tmp_path / "store.duckdb"
+    shutil.copy(seeded_file, path)
+    return path
 
 
 # In CI every skip is a failure: a green run must mean the browser test, the packaging test

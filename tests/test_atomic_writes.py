@@ -4,7 +4,6 @@ user's words with the counts made from them."""
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -16,18 +15,9 @@ from analysis.segmentation import Segmenter, corpus_token_counts
 from analysis.store import Store
 
 
-@pytest.fixture(scope="module")
-def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("atomic") / "seeds.duckdb"
-    corpus.open_corpus(path).close()
-    return path
-
-
 @pytest.fixture
-def store(seeded: Path, tmp_path: Path) -> Store:
-    path = tmp_path / "store.duckdb"
-    shutil.copy(seeded, path)
-    return Store(path)
+def store(seeded_copy: Path) -> Store:
+    return Store(seeded_copy)
 
 
 def _sorted_counts(frame: pd.DataFrame) -> pd.DataFrame:

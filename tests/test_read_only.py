@@ -4,7 +4,6 @@ same file, never change it, and a file that cannot be written can still be read.
 from __future__ import annotations
 
 import hashlib
-import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -31,18 +30,9 @@ READ_COMMANDS: list[list[str]] = [
 ]
 
 
-@pytest.fixture(scope="module")
-def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("ro") / "seeds.duckdb"
-    corpus.open_corpus(path).close()
-    return path
-
-
 @pytest.fixture
-def store_path(seeded: Path, tmp_path: Path) -> Path:
-    path = tmp_path / "store.duckdb"
-    shutil.copy(seeded, path)
-    return path
+def store_path(seeded_copy: Path) -> Path:
+    return seeded_copy
 
 
 @contextmanager
