@@ -439,11 +439,16 @@ def _mention_weight(layout: _Layout, start: int, end: int) -> tuple[float, bool]
     return base, base == W_TITLE
 
 
+def _stem(filename: str) -> str:
+    """A file name as its evidence reads: no folder, no extension, full-width folded."""
+    return unicodedata.normalize("NFKC", PurePath(filename).stem)
+
+
 def _filename_mentions(filename: str | None) -> list[_Mention]:
     if not filename:
         return []
     matcher = _matcher()
-    stem = unicodedata.normalize("NFKC", PurePath(filename).stem)
+    stem = _stem(filename)
     return [
         _Mention(W_FILENAME, matcher.readings[surface], f"文件名: {stem}", True)
         for _, _, surface in matcher.finditer(stem)
@@ -537,7 +542,7 @@ def _national_filename(filename: str | None) -> str | None:
     """Evidence that the file name files the document under a national body, if it does."""
     if not filename:
         return None
-    stem = unicodedata.normalize("NFKC", PurePath(filename).stem)
+    stem = _stem(filename)
     return f"文件名: {stem}" if national_filename(stem) else None
 
 
@@ -918,7 +923,7 @@ def _year_from_filename(filename: str | None, year: Detection) -> Detection:
     """The text's year, unless it is weak or missing and the file name states one."""
     if not filename or (year.value is not None and year.confidence >= WEAK_TEXT_YEAR):
         return year
-    stem = unicodedata.normalize("NFKC", PurePath(filename).stem)
+    stem = _stem(filename)
     found = {int(m.group(1)) for m in FILENAME_YEAR_RE.finditer(stem)}
     if len(found) != 1:  # none, or several to choose from: the text's reading stands
         return year
@@ -937,7 +942,7 @@ def _filename_title(filename: str | None) -> Detection:
     file name without the collection's year prefix or catalogue number, marked as such."""
     if not filename:
         return _unknown("title")
-    stem = unicodedata.normalize("NFKC", PurePath(filename).stem)
+    stem = _stem(filename)
     title = FILENAME_TITLE_NOISE_RE.sub("", stem).replace("_", " ").strip()
     if len(title) < 4 or not re.search(r"[\u3400-\u9fff]", title):
         return _unknown("title")  # `000_a3948753d118a57e`: a name, not a title
