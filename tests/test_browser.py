@@ -114,13 +114,33 @@ def _wait_for_app(page, text: str) -> None:
     time.sleep(1.5)
 
 
+def _metric(page, label: str, expected: str | None = None, timeout: float = 60) -> str:
+    """The value shown under the metric labelled `label`, read by its label (not its place,
+    which a page still drawing can shift) once the app is idle. With `expected`, keep reading
+    until it shows that value or the time is up, and return what was last seen.
+    """
+    _wait_until_idle(page)
+    label_box = page.locator('[data-testid="stMetricLabel"]', has_text=re.compile(f"^{label}$"))
+    value = page.locator('[data-testid="stMetric"]', has=label_box).first.locator(
+        '[data-testid="stMetricValue"]'
+    )
+    deadline = time.monotonic() + timeout
+    seen = ""
+    while time.monotonic() < deadline:
+        if value.count():
+            seen = value.inner_text().strip()
+            if expected is None or seen == expected:
+                return seen
+        time.sleep(0.5)
+    return seen
+
+
 def test_overview_shows_the_four_seed_documents(server: str, page) -> None:
     page.goto(server)
     _wait_for_app(page, "文档列表")
     body = page.inner_text("body")
     assert "Traceback" not in body and "Error" not in body
-    metrics = page.locator('[data-testid="stMetricValue"]').all_inner_texts()
-    assert metrics[0] == "4"
+    assert _metric(page, "文档", "4") == "4"
     page.screenshot(path=str(SHOTS / "overview.png"), full_page=True)
     # the chart drew bars
     assert page.locator(".js-plotly-plot .bars path, .js-plotly-plot .point path").count() >= 4
@@ -129,8 +149,7 @@ def test_overview_shows_the_four_seed_documents(server: str, page) -> None:
 def test_region_filter_from_the_url(server: str, page) -> None:
     page.goto(f"{server}/?prov=%E6%B9%96%E5%8C%97%E7%9C%81")  # 湖北省
     _wait_for_app(page, "文档列表")
-    metrics = page.locator('[data-testid="stMetricValue"]').all_inner_texts()
-    assert metrics[0] == "1"
+    assert _metric(page, "文档", "1") == "1"
     page.screenshot(path=str(SHOTS / "overview_hubei.png"), full_page=True)
 
 
@@ -186,8 +205,8 @@ def test_upload_reports_each_file_and_keeps_the_rest(server: str, page, tmp_path
     page.screenshot(path=str(SHOTS / "upload.png"), full_page=True)
     page.goto(server)
     _wait_for_app(page, "文档列表")
-    metrics = page.locator('[data-testid="stMetricValue"]').all_inner_texts()
-    assert metrics[0] == "5"  # the four seeds are untouched, the good file was added
+    # the four seeds are untouched, the good file was added
+    assert _metric(page, "文档", "5") == "5"
 
 
 def test_screenshots_are_not_blank() -> None:
@@ -283,12 +302,13 @@ def test_a_copied_link_reproduces_the_view_in_a_fresh_browser(server: str, page)
 def test_a_bad_link_parameter_is_reported(server: str, page) -> None:
     page.goto(server)
     _wait_for_app(page, "文档列表")
-    everything = page.locator('[data-testid="stMetricValue"]').all_inner_texts()[0]
+    everything = _metric(page, "文档")
+    assert everything
     page.goto(f"{server}/?prov=%E7%81%AB%E6%98%9F%E7%9C%81")  # 火星省
     _wait_for_app(page, "文档列表")
     assert "火星省" in page.locator('[data-testid="stSidebar"]').inner_text()
     # the bad value is dropped, not turned into an empty selection
-    assert page.locator('[data-testid="stMetricValue"]').all_inner_texts()[0] == everything
+    assert _metric(page, "文档", everything) == everything
 
 
 # doc_id of seeds/003 (the SHA-256 of its text), the Guangzhou speech
