@@ -16,7 +16,7 @@ from typing import Final
 import ahocorasick
 import pandas as pd
 
-from analysis.targets import split_sentences
+from analysis.sentences import split_sentences
 
 MATCH_COLUMNS: Final[tuple[str, ...]] = ("doc_id", "sentence_no", "start", "end", "term", "pos")
 

@@ -30,6 +30,7 @@ from analysis.numbers import (
     to_halfwidth,
 )
 from analysis.redaction import PLACEHOLDER_RE, placeholder_spans, touches_placeholder
+from analysis.sentences import split_sentences
 from analysis.types import Span
 
 Kind = Literal["target", "achievement", "instrument", "forecast", "penalty", "other"]
@@ -65,7 +66,6 @@ TARGET_COLUMNS: Final[tuple[str, ...]] = (
 CORPUS_KEY_COLUMNS: Final[tuple[str, ...]] = ("doc_id", "source", "province", "city", "year")
 RULES_PATH: Final = Path(__file__).parent / "data" / "target_rules.toml"
 
-_SENTENCE_RE: Final = re.compile(r"[^。！？；;!?\n]+[。！？；;!?]?")
 # Clause boundaries; an ASCII comma between digits is a thousands separator, not a boundary.
 _CLAUSE_BOUNDARY_RE: Final = re.compile(r"[，：（）():]|,(?!\d{3})|(?<!\d),")
 _LIST_GAP_RE: Final = re.compile(r"^[、和及与]$|^、和$")
@@ -272,25 +272,6 @@ def load_rules(path: str | None = None) -> Rules:
             _alternation(data["numbers"]["people_nouns"]),
         ),
     )
-
-
-# --------------------------------------------------------------------------- segmentation
-
-
-def split_sentences(text: str) -> list[Span]:
-    """Sentences as spans, split on 。！？； and newlines (some texts are one line).
-
-    >>> [ "一。二"[s.start:s.end] for s in split_sentences("一。二")]
-    ['一。', '二']
-    """
-    spans = []
-    for m in _SENTENCE_RE.finditer(text):
-        start, end = m.start(), m.end()
-        while start < end and text[start].isspace():
-            start += 1
-        if start < end:
-            spans.append(Span(start, end))
-    return spans
 
 
 @dataclass(frozen=True, slots=True)
