@@ -12,9 +12,11 @@ import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Final, Literal
 
+import ahocorasick
 import pandas as pd
 
 from analysis.coding import attach_sentences, build_automaton, match_sentences
@@ -184,6 +186,12 @@ def _outcome_mask(sentences: pd.Series, codebook: InstrumentCodebook) -> pd.Seri
     return outcome & ~action
 
 
+@lru_cache(maxsize=8)
+def _automaton(codebook: InstrumentCodebook) -> ahocorasick.Automaton:
+    """One automaton per codebook: ingest codes each document on its own."""
+    return build_automaton(codebook.cue_weights())
+
+
 def code_sentences(corpus: pd.DataFrame, codebook: InstrumentCodebook) -> pd.DataFrame:
     """One row per coded sentence (CODED_COLUMNS): its instrument, category, score and cues.
 
@@ -200,7 +208,7 @@ def code_sentences(corpus: pd.DataFrame, codebook: InstrumentCodebook) -> pd.Dat
     weights = codebook.cue_weights()
     order = {inst.id: n for n, inst in enumerate(codebook.instruments)}
     texts = dict(zip(corpus["doc_id"].astype(str), corpus["text"], strict=True))
-    matches, _ = match_sentences(texts.items(), build_automaton(weights))
+    matches, _ = match_sentences(texts.items(), _automaton(codebook))
     matches = matches[matches["term"].isin(weights)]
     if matches.empty:
         return pd.DataFrame({c: pd.Series(dtype="object") for c in CODED_COLUMNS})
@@ -249,12 +257,29 @@ def instrument_mix(
     """Per group and sub-type: coded sentences, share of the group's coded sentences, and
     sentences per 10,000 characters (MIX_COLUMNS). Every sub-type appears for every group.
     """
-    sizes = group_sizes(docs, members).set_index("group")
+    return mix_table(instrument_counts(coded, members), group_sizes(docs, members), codebook)
+
+
+def instrument_counts(coded: pd.DataFrame, members: pd.DataFrame) -> pd.DataFrame:
+    """group, instrument, sentences: coded sentences per group and sub-type.
+
+    The pandas form of `profiles.instrument_counts`, which runs the same count in the store.
+    """
+    joined = coded.merge(members, on="doc_id", how="inner")
+    return joined.groupby(["group", "instrument"]).size().rename("sentences").reset_index()
+
+
+def mix_table(
+    counts: pd.DataFrame, sizes: pd.DataFrame, codebook: InstrumentCodebook
+) -> pd.DataFrame:
+    """MIX_COLUMNS from per-group counts (group, instrument, sentences) and group sizes
+    (`groups.SIZE_COLUMNS`): every group × sub-type, zeros filled, shares added.
+    """
+    sizes = sizes.set_index("group")
     ids = [inst.id for inst in codebook.instruments]
     grid = pd.MultiIndex.from_product([sizes.index, ids], names=["group", "instrument"])
-    joined = coded.merge(members, on="doc_id", how="inner")
-    counts = joined.groupby(["group", "instrument"]).size().reindex(grid, fill_value=0)
-    table = counts.rename("sentences").reset_index()
+    counted = counts.set_index(["group", "instrument"])["sentences"]
+    table = counted.reindex(grid, fill_value=0).rename("sentences").reset_index()
     by_id = codebook.by_id()
     table["category"] = table["instrument"].map(lambda i: by_id[i].category)
     table["label"] = table["instrument"].map(lambda i: by_id[i].label)
@@ -309,7 +334,9 @@ __all__ = [
     "code_sentence",
     "code_sentences",
     "coded_sentence_table",
+    "instrument_counts",
     "instrument_mix",
     "load_instruments",
+    "mix_table",
     "parse_instruments",
 ]

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 import duckdb
 import pandas as pd
@@ -34,6 +34,9 @@ from analysis.types import (
     META_FIELDS,
 )
 from analysis.validation import validate_field  # re-exported: corrections are checked there
+
+if TYPE_CHECKING:
+    from analysis.codes import DocumentCodes
 
 STORE_ENV: Final = "POLICYLENS_STORE"
 SCHEMA_VERSION: Final = "2"
@@ -80,6 +83,16 @@ CREATE TABLE IF NOT EXISTS terms (
 );
 CREATE TABLE IF NOT EXISTS doc_index (doc_id VARCHAR PRIMARY KEY, doc_idx INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS doc_terms (doc_idx INTEGER, term_id INTEGER, count INTEGER);
+-- The shipped codebooks applied at ingest (the `code` stage, see analysis.codes): one row per
+-- theme-word occurrence, and one per sentence coded with a policy instrument. Offsets are
+-- into clean_text; start/end delimit the sentence, pos the word.
+CREATE TABLE IF NOT EXISTS theme_hits (
+    doc_id VARCHAR, theme VARCHAR, term VARCHAR, start INTEGER, "end" INTEGER, pos INTEGER
+);
+CREATE TABLE IF NOT EXISTS instrument_codes (
+    doc_id VARCHAR, start INTEGER, "end" INTEGER, instrument VARCHAR, category VARCHAR,
+    label VARCHAR, score INTEGER, cues VARCHAR
+);
 """
 # Stores made before a column existed get it here (cheap when nothing is missing).
 _MIGRATIONS: Final = (
@@ -117,6 +130,7 @@ class StoredDocument:
     overrides: Mapping[str, tuple[str, str]]  # field -> (value, origin)
     token_counts: pd.DataFrame | None = None  # term, count
     quantities: pd.DataFrame | None = None  # targets.TARGET_COLUMNS
+    codes: DocumentCodes | None = None  # theme hits and instrument codes
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +141,7 @@ class DocumentParts:
     detections: pd.DataFrame | None = None  # field, value, evidence, confidence
     token_counts: pd.DataFrame | None = None  # doc_id, term, count
     quantities: pd.DataFrame | None = None  # targets.TARGET_COLUMNS
+    codes: DocumentCodes | None = None  # theme hits and instrument codes
 
 
 # A program that finds the store busy waits this long before giving up (writers hold it for
@@ -348,6 +363,20 @@ class Store:
             texts = con.execute("SELECT doc_id, clean_text AS text FROM documents").df()
         return docs.merge(texts, on="doc_id", how="left")
 
+    def texts(self, doc_ids: Sequence[str]) -> pd.DataFrame:
+        """doc_id, text (clean) of `doc_ids` only, in `documents()` order: an analysis of a
+        few groups reads their texts, not the whole corpus's.
+        """
+        with self._connect() as con:
+            con.register("text_ids", pd.DataFrame({"doc_id": list(doc_ids)}, dtype=object))
+            try:
+                return con.execute(
+                    """SELECT doc_id, clean_text AS text FROM documents
+                       WHERE doc_id IN (SELECT doc_id FROM text_ids) ORDER BY source"""
+                ).df()
+            finally:
+                con.unregister("text_ids")
+
     def text(self, doc_id: str, *, raw: bool = False) -> str:
         column = "raw_text" if raw else "clean_text"
         with self._connect() as con:
@@ -480,7 +509,14 @@ class Store:
                     """DELETE FROM doc_terms WHERE doc_idx IN (SELECT doc_idx FROM doc_index
                        WHERE doc_id IN (SELECT doc_id FROM incoming_ids))"""
                 ).fetchall()
-                for table in ("documents", "changes", "detections", "token_counts", "quantities"):
+                for table in (
+                    "documents",
+                    "changes",
+                    "detections",
+                    "token_counts",
+                    "quantities",
+                    *CODE_TABLES,
+                ):
                     con.execute(
                         f"DELETE FROM {table} WHERE doc_id IN (SELECT doc_id FROM incoming_ids)"
                     ).fetchall()
@@ -522,6 +558,7 @@ class Store:
             lambda d: None if d.quantities is None else d.quantities.assign(doc_id=d.doc_id),
         )
         _insert_frame(con, "quantities", quantities, f"doc_id, {QUANTITY_SELECT}")
+        _insert_codes(con, [d.codes for d in documents if d.codes is not None])
 
     def write_parts(self, parts: list[DocumentParts], *, pipeline: str) -> None:
         """Replace the recomputed parts of stored documents and record `pipeline` for them,
@@ -562,6 +599,10 @@ class Store:
                     _index_counts(con, stacked)
                 else:
                     _insert_frame(con, table, stacked, f"doc_id, {QUANTITY_SELECT}")
+            coded = [p for p in parts if p.codes is not None]
+            if coded:
+                _delete_codes(con, [p.doc_id for p in coded])
+                _insert_codes(con, [p.codes for p in coded if p.codes is not None])
             con.register("changed_ids", pd.DataFrame({"doc_id": [p.doc_id for p in parts]}))
             con.execute(
                 """UPDATE documents SET pipeline = ?
@@ -726,6 +767,34 @@ def _insert_frame(
     con.register("incoming", frame)
     con.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM incoming").fetchall()
     con.unregister("incoming")
+
+
+CODE_TABLES: Final = ("theme_hits", "instrument_codes")
+THEME_HIT_INSERT: Final = 'doc_id, theme, term, start, "end", pos'
+INSTRUMENT_CODE_INSERT: Final = 'doc_id, start, "end", instrument, category, label, score, cues'
+
+
+def _delete_codes(con: duckdb.DuckDBPyConnection, doc_ids: list[str]) -> None:
+    """Drop the stored codes of `doc_ids` (they are about to be recoded)."""
+    con.register("recoded_ids", pd.DataFrame({"doc_id": doc_ids}, dtype=object))
+    try:
+        for table in CODE_TABLES:
+            con.execute(
+                f"DELETE FROM {table} WHERE doc_id IN (SELECT doc_id FROM recoded_ids)"
+            ).fetchall()
+    finally:
+        con.unregister("recoded_ids")
+
+
+def _insert_codes(con: duckdb.DuckDBPyConnection, codes: list[DocumentCodes]) -> None:
+    """Theme hits and instrument codes of a batch, one insert per table."""
+    for table, part, columns in (
+        ("theme_hits", "theme_hits", THEME_HIT_INSERT),
+        ("instrument_codes", "instrument_codes", INSTRUMENT_CODE_INSERT),
+    ):
+        frames = [getattr(c, part) for c in codes if not getattr(c, part).empty]
+        if frames:
+            _insert_frame(con, table, pd.concat(frames, ignore_index=True), columns)
 
 
 def _documents_frame(documents: list[StoredDocument]) -> pd.DataFrame:
