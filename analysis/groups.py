@@ -75,9 +75,10 @@ def region_group(
     return f"{city_label} {dist}" if dist else f"{city_label}（市级）"
 
 
-def _year_group(value: object) -> str:
-    year = pd.to_numeric(pd.Series([value]), errors="coerce").iloc[0]
-    return UNKNOWN_YEAR if pd.isna(year) else str(int(year))
+def _year_groups(years: pd.Series) -> pd.Series:
+    """Each year as its group label (one conversion for the column, not one per row)."""
+    numbers = pd.to_numeric(years, errors="coerce")
+    return numbers.map(lambda y: UNKNOWN_YEAR if pd.isna(y) else str(int(y))).astype(object)
 
 
 def group_of(
@@ -89,7 +90,7 @@ def group_of(
     if level not in LEVELS:
         raise GroupingError(f"level={level!r} 无效；可选：{', '.join(LEVELS)}")
     if by == "year":
-        return docs["year"].map(_year_group)
+        return _year_groups(docs["year"])
     if by == "doc_type":
         return docs["doc_type"].fillna("other").map(lambda t: DOC_TYPE_LABELS.get(t, str(t)))
     district = docs["district"] if "district" in docs else pd.Series(None, index=docs.index)

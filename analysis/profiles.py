@@ -18,6 +18,7 @@ Tables (columns as documented in the modules named):
   the sentence text cut out of the clean text in SQL)
 * `stored_theme_hits` / `stored_codes` -> themes.HIT_COLUMNS / instruments.CODED_COLUMNS
 * `distinctive_terms` -> compare.DISTINCTIVE_COLUMNS, by the keywords' SQL path
+* `nearest_documents` -> similarity.NEAREST_COLUMNS, in SQL (ten rows come back)
 * `term_matrix` -> labels, term ids and counts for similarity (`similarity.from_counts`)
 * `quantities_for_attainment` -> what `attainment.attainment` needs for the chosen groups
 """
@@ -34,6 +35,7 @@ from analysis.compare import DISTINCTIVE_COLUMNS
 from analysis.groups import group_sizes
 from analysis.instruments import CODED_COLUMNS, InstrumentCodebook, mix_table
 from analysis.queries import registered, selection_frame, stopword_frame, term_source
+from analysis.similarity import NEAREST_COLUMNS, NEAREST_TERMS, SimilarityError
 from analysis.themes import HIT_COLUMNS, SENTENCE_COLUMNS, ThemeCodebook, profile_table
 
 if TYPE_CHECKING:
@@ -220,6 +222,59 @@ def term_matrix(
     return [str(label) for label in labels], matrix
 
 
+def nearest_documents(
+    store: Store,
+    doc_ids: Iterable[str],
+    doc_id: str,
+    stopwords: Iterable[str],
+    *,
+    top: int = 10,
+    max_terms: int = NEAREST_TERMS,
+) -> pd.DataFrame:
+    """similarity.NEAREST_COLUMNS: the `top` documents of `doc_ids` most similar to
+    `doc_id`, computed in SQL as `similarity.nearest_documents` computes it (TF-IDF over
+    the `max_terms` most frequent content terms of `doc_ids`, cosine), so only ten rows
+    come back however many documents are compared. SimilarityError if `doc_id` has no
+    content term among them.
+    """
+    ids = pd.Series(list(doc_ids), dtype="object").astype(str)
+    frame = _query(
+        store,
+        f"""WITH chosen AS (SELECT i.doc_idx, s.doc_id FROM {{sel}} s
+                            JOIN doc_index i ON i.doc_id = s.doc_id),
+            stop_ids AS (SELECT t.term_id FROM terms t JOIN {{stop}} st ON st.term = t.term),
+            kept AS (SELECT d.doc_idx, d.term_id, d.count::DOUBLE AS count
+                     FROM doc_terms d JOIN chosen c ON c.doc_idx = d.doc_idx
+                     WHERE d.term_id NOT IN (SELECT term_id FROM stop_ids)),
+            top AS (SELECT k.term_id FROM kept k JOIN terms t ON t.term_id = k.term_id
+                    GROUP BY k.term_id, t.term ORDER BY sum(k.count) DESC, t.term
+                    LIMIT {int(max_terms)}),
+            rows AS (SELECT * FROM kept WHERE term_id IN (SELECT term_id FROM top)),
+            n AS (SELECT count(DISTINCT doc_idx) AS n FROM rows),
+            df AS (SELECT term_id, count(*) AS df FROM rows GROUP BY term_id),
+            tot AS (SELECT doc_idx, sum(count) AS total FROM rows GROUP BY doc_idx),
+            w AS (SELECT r.doc_idx, r.term_id,
+                         r.count / tot.total * (ln((1 + n.n) / (1 + df.df)) + 1) AS w
+                  FROM rows r JOIN tot USING (doc_idx) JOIN df USING (term_id) CROSS JOIN n),
+            norms AS (SELECT doc_idx, sqrt(sum(w * w)) AS norm FROM w GROUP BY doc_idx),
+            me AS (SELECT w.term_id, w.w / norms.norm AS w FROM w JOIN norms USING (doc_idx)
+                   WHERE w.doc_idx = (SELECT doc_idx FROM chosen WHERE doc_id = $doc)),
+            dots AS (SELECT w.doc_idx, sum(w.w * me.w) AS dot FROM w JOIN me USING (term_id)
+                     GROUP BY w.doc_idx)
+            SELECT c.doc_id, coalesce(dots.dot / norms.norm, 0.0) AS similarity,
+                   (SELECT count(*) FROM me) AS mine
+            FROM norms JOIN chosen c USING (doc_idx) LEFT JOIN dots USING (doc_idx)
+            ORDER BY similarity DESC, c.doc_id""",
+        {"doc": doc_id},
+        sel=pd.DataFrame({"doc_id": ids}),
+        stop=stopword_frame(stopwords),
+    )
+    if frame.empty or not frame["mine"].iloc[0]:
+        raise SimilarityError(f"文档 {doc_id} 没有可比较的实词")
+    frame = frame[frame["doc_id"] != doc_id].head(top)
+    return frame[list(NEAREST_COLUMNS)].reset_index(drop=True)
+
+
 def distinctive_terms(
     store: Store, members: pd.DataFrame, stopwords: Iterable[str], *, top: int = 15
 ) -> pd.DataFrame:
@@ -272,6 +327,7 @@ __all__ = [
     "instrument_cell_sentences",
     "instrument_counts",
     "instrument_mix",
+    "nearest_documents",
     "quantities_for_attainment",
     "stored_codes",
     "stored_theme_hits",

@@ -193,3 +193,12 @@ def test_attainment_reads_only_what_it_needs(tmp_path, by: str, first: int) -> N
     got = attainment(profiles.quantities_for_attainment(store, chosen, docs), chosen)
     pd.testing.assert_frame_equal(got, expected)
     assert {"met", "missed"} <= set(got["status"])  # the 2026 report was linked
+
+
+def test_nearest_documents_in_sql_match_numpy(seeds) -> None:
+    store, _, docs = seeds
+    counts = store.token_counts()
+    for doc in docs["doc_id"]:
+        got = profiles.nearest_documents(store, docs["doc_id"], doc, {"发展"})
+        expected = nearest_documents(counts, doc, stopwords={"发展"})
+        pd.testing.assert_frame_equal(got, expected, rtol=1e-12)
