@@ -1,108 +1,219 @@
-"""Data access of the regions page, in one thin place: everything it reads from the store
-goes through here (cached per store version), so a faster query layer can be swapped in
-without touching the page.
+"""Data access of the regions page, in one thin place: every table it shows is a query in
+the store (`analysis.profiles`, `analysis.queries`) over the chosen groups only, cached per
+store version and choice as a second layer.
+
+With the shipped codebooks, themes and instruments are aggregations of the codes stored at
+ingest; a codebook the user loads (its TOML text is part of the cache key) is applied on the
+fly to the chosen documents' texts, read for those documents only.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-
 import pandas as pd
 import streamlit as st
 
+from analysis import profiles
 from analysis.attainment import attainment
 from analysis.boundaries import city_geojson, province_geojson
-from analysis.compare import distinctive_by_group
-from analysis.instruments import code_sentences, load_instruments, parse_instruments
+from analysis.codes import default_codebooks
+from analysis.compare import compared_targets, headline
 from analysis.segmentation import stopword_set
-from analysis.similarity import nearest_documents, similarity_matrix
-from analysis.themes import load_themes, parse_themes, theme_hits
-from pages._common import get_store, selected_quantities, store_version
+from analysis.similarity import SimilarityError, similarity_from_counts
+from analysis.themes import parse_themes, theme_hits, theme_profile, theme_sentences
+from pages._common import get_store, store_version
+
+DISTINCTIVE_TOP = 15  # terms per group
+SIMILARITY_TERMS = 20_000  # most frequent terms compared (groups, documents)
 
 
-@st.cache_data(show_spinner=False)
-def _corpus(version: str) -> pd.DataFrame:
-    return get_store().corpus()
-
-
-def all_corpus() -> pd.DataFrame:
-    """Every clean text (cached per store version): the codebooks read whole sentences."""
-    return _corpus(store_version())
-
-
-@st.cache_data(show_spinner=False)
-def _token_counts(version: str) -> pd.DataFrame:
-    return get_store().token_counts()
-
-
-def selected_counts(docs: pd.DataFrame) -> pd.DataFrame:
-    """Stored token counts of `docs` (similarity and distinctive terms read them whole)."""
-    counts = _token_counts(store_version())
-    return counts[counts["doc_id"].isin(docs["doc_id"])]
-
-
-@st.cache_data(show_spinner="正在按主题词表统计全部文档（每个文档库版本只做一次）…")
-def _theme_hits(version: str, codebook_text: str | None) -> pd.DataFrame:
-    book = parse_themes(codebook_text) if codebook_text else load_themes()
-    return theme_hits(all_corpus(), book)
-
-
-@st.cache_data(show_spinner="正在为全部文档的句子编码政策工具（每个文档库版本只做一次）…")
-def _coded(version: str, codebook_text: str | None) -> pd.DataFrame:
-    book = parse_instruments(codebook_text) if codebook_text else load_instruments()
-    return code_sentences(all_corpus(), book)
-
-
-def theme_hits_for(doc_ids: pd.Series, codebook_text: str | None = None) -> pd.DataFrame:
-    hits = _theme_hits(store_version(), codebook_text)
-    return hits[hits["doc_id"].isin(doc_ids)]
-
-
-def coded_for(doc_ids: pd.Series, codebook_text: str | None = None) -> pd.DataFrame:
-    coded = _coded(store_version(), codebook_text)
-    return coded[coded["doc_id"].isin(doc_ids)]
-
-
-def counts_for(docs: pd.DataFrame) -> pd.DataFrame:
-    return selected_counts(docs)
-
-
-def quantities_for(doc_ids: pd.Series) -> pd.DataFrame:
-    quantities = selected_quantities()
-    return quantities[quantities["doc_id"].isin(doc_ids)]
-
-
-@st.cache_data(show_spinner=False, max_entries=256)
-def _text(version: str, doc_id: str) -> str:
-    return get_store().text(doc_id)
-
-
-class _StoreTexts(Mapping[str, str]):
-    """Clean texts fetched one document at a time, only for the sentences shown (the whole
-    corpus is 14 M characters; copying it out of the cache on every rerun took seconds).
-    """
-
-    def __init__(self, doc_ids: pd.Series) -> None:
-        self._ids = set(doc_ids.astype(str))
-
-    def __getitem__(self, doc_id: str) -> str:
-        if doc_id not in self._ids:
-            raise KeyError(doc_id)
-        return _text(store_version(), doc_id)
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._ids)
-
-    def __len__(self) -> int:
-        return len(self._ids)
-
-
-def texts_for(doc_ids: pd.Series) -> Mapping[str, str]:
-    return _StoreTexts(doc_ids)
+def _version() -> str:
+    return store_version()
 
 
 def stopwords() -> set[str]:
     return stopword_set(user=get_store().user_words("stopword"))
+
+
+# -- themes and instruments -------------------------------------------------------------
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _uploaded_hits(version: str, doc_ids: tuple[str, ...], codebook_text: str) -> pd.DataFrame:
+    """A user's theme codebook applied to the chosen documents' texts (nothing stored)."""
+    return theme_hits(get_store().texts(list(doc_ids)), parse_themes(codebook_text))
+
+
+@st.cache_data(show_spinner="正在统计主题…", max_entries=32)
+def _theme_profile(
+    version: str, members: pd.DataFrame, docs: pd.DataFrame, codebook_text: str | None
+) -> pd.DataFrame:
+    if codebook_text is None:
+        return profiles.theme_profile(get_store(), members, docs, default_codebooks()[0])
+    hits = _uploaded_hits(version, tuple(members["doc_id"]), codebook_text)
+    return theme_profile(hits, members, docs, parse_themes(codebook_text))
+
+
+def theme_profile_for(
+    members: pd.DataFrame, docs: pd.DataFrame, codebook_text: str | None = None
+) -> pd.DataFrame:
+    """themes.PROFILE_COLUMNS of the groups in `members` (`docs` give the characters)."""
+    return _theme_profile(_version(), members, _sizes_input(docs, members), codebook_text)
+
+
+def _sizes_input(docs: pd.DataFrame, members: pd.DataFrame) -> pd.DataFrame:
+    """Only the columns and rows group sizes read: a smaller cache key."""
+    return docs.loc[docs["doc_id"].isin(members["doc_id"]), ["doc_id", "chars"]]
+
+
+@st.cache_data(show_spinner="正在统计政策工具…", max_entries=32)
+def _instrument_mix(version: str, members: pd.DataFrame, docs: pd.DataFrame) -> pd.DataFrame:
+    return profiles.instrument_mix(get_store(), members, docs, default_codebooks()[1])
+
+
+def instrument_mix_for(members: pd.DataFrame, docs: pd.DataFrame) -> pd.DataFrame:
+    """instruments.MIX_COLUMNS of the groups in `members`, from the stored codes."""
+    return _instrument_mix(_version(), members, _sizes_input(docs, members))
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _target_counts(version: str, members: pd.DataFrame) -> pd.DataFrame:
+    return profiles.target_counts(get_store(), members)
+
+
+def headline_for(members: pd.DataFrame, docs: pd.DataFrame, codebook_text: str | None):
+    """compare.HEADLINE_COLUMNS: size, targets, strongest theme and instrument split."""
+    return headline(
+        docs,
+        members,
+        profile=theme_profile_for(members, docs, codebook_text),
+        mix=instrument_mix_for(members, docs),
+        targets=_target_counts(_version(), members),
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _theme_sentences(
+    version: str, members: pd.DataFrame, theme: str, group: str, codebook_text: str | None
+) -> pd.DataFrame:
+    if codebook_text is None:
+        return profiles.theme_cell_sentences(get_store(), members, theme=theme, group=group)
+    chosen = members[members["group"] == group]
+    hits = _uploaded_hits(version, tuple(members["doc_id"]), codebook_text)
+    texts = get_store().texts(chosen["doc_id"].tolist())
+    return theme_sentences(
+        hits, chosen, dict(zip(texts["doc_id"], texts["text"], strict=True)), theme=theme
+    )
+
+
+def theme_sentences_for(
+    members: pd.DataFrame, theme: str, group: str, codebook_text: str | None
+) -> pd.DataFrame:
+    """The sentences behind one heatmap cell, fetched when the cell is chosen."""
+    return _theme_sentences(_version(), members, theme, group, codebook_text)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _instrument_sentences(
+    version: str, members: pd.DataFrame, instrument: str, group: str
+) -> pd.DataFrame:
+    return profiles.instrument_cell_sentences(
+        get_store(), members, instrument=instrument, group=group
+    )
+
+
+def instrument_sentences_for(members: pd.DataFrame, instrument: str, group: str) -> pd.DataFrame:
+    """The coded sentences behind one bar segment, fetched when the segment is chosen."""
+    return _instrument_sentences(_version(), members, instrument, group)
+
+
+# -- targets and attainment -------------------------------------------------------------
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _targets(version: str, members: pd.DataFrame, docs: pd.DataFrame) -> pd.DataFrame:
+    quantities = get_store().quantities(members["doc_id"].tolist(), documents=docs)
+    return compared_targets(quantities, members)
+
+
+def targets_for(members: pd.DataFrame, docs: pd.DataFrame) -> pd.DataFrame:
+    """compare.TARGET_COLUMNS of the chosen groups' documents."""
+    return _targets(_version(), members, docs[docs["doc_id"].isin(members["doc_id"])])
+
+
+@st.cache_data(show_spinner="正在对照目标与结果…", max_entries=32)
+def _attainment(version: str, members: pd.DataFrame, docs: pd.DataFrame) -> pd.DataFrame:
+    return attainment(profiles.quantities_for_attainment(get_store(), members, docs), members)
+
+
+def attainment_for(members: pd.DataFrame, selection: pd.DataFrame) -> pd.DataFrame:
+    """attainment.ATTAINMENT_COLUMNS of the chosen groups (results looked up in `selection`)."""
+    return _attainment(_version(), members, selection)
+
+
+# -- vocabulary and similarity ----------------------------------------------------------
+
+
+@st.cache_data(show_spinner="正在计算特色词汇…", max_entries=32)
+def _distinctive(version: str, members: pd.DataFrame) -> pd.DataFrame:
+    return profiles.distinctive_terms(get_store(), members, stopwords(), top=DISTINCTIVE_TOP)
+
+
+def distinctive_for(members: pd.DataFrame) -> pd.DataFrame:
+    """compare.DISTINCTIVE_COLUMNS: each group's terms against the other chosen groups."""
+    return _distinctive(_version(), members)
+
+
+@st.cache_data(show_spinner="正在计算相似度…", max_entries=32)
+def _similarity(version: str, members: pd.DataFrame) -> pd.DataFrame:
+    labels, matrix = profiles.term_matrix(
+        get_store(), members, stopwords(), max_terms=SIMILARITY_TERMS
+    )
+    return similarity_from_counts(labels, matrix)
+
+
+def group_similarity_for(members: pd.DataFrame) -> pd.DataFrame:
+    """Groups × groups TF-IDF cosine similarity, from the stored term counts."""
+    return _similarity(_version(), members)
+
+
+def _by_document(doc_ids: pd.Series) -> pd.DataFrame:
+    ids = doc_ids.astype(str)
+    return pd.DataFrame({"doc_id": ids, "group": ids})
+
+
+def document_similarity_for(doc_ids: pd.Series) -> pd.DataFrame:
+    """Documents × documents similarity (the page asks only for a few documents)."""
+    return _similarity(_version(), _by_document(doc_ids))
+
+
+@st.cache_data(show_spinner="正在查找最相似的文档…", max_entries=32)
+def _nearest(version: str, doc_ids: tuple[str, ...], doc_id: str) -> pd.DataFrame:
+    return profiles.nearest_documents(get_store(), doc_ids, doc_id, stopwords())
+
+
+def nearest_for(doc_ids: pd.Series, doc_id: str) -> pd.DataFrame:
+    """The documents of `doc_ids` most similar to `doc_id` (SimilarityError if it has no
+    content terms).
+    """
+    if doc_id not in set(doc_ids):
+        raise SimilarityError(f"文档 {doc_id} 不在所选文档中（或没有可比较的词）")
+    return _nearest(_version(), tuple(doc_ids), doc_id)
+
+
+# -- map ----------------------------------------------------------------------------------
+
+
+def map_table(
+    kind: str, areas: pd.DataFrame, docs: pd.DataFrame, codebook_text: str | None
+) -> pd.DataFrame:
+    """The one table a map measure needs (`compare.map_input`), over the map's areas."""
+    if kind == "members":
+        return areas
+    if kind == "targets":
+        return _target_counts(_version(), areas)
+    if kind == "profile":
+        return theme_profile_for(areas, docs, codebook_text)
+    return instrument_mix_for(areas, docs)
 
 
 @st.cache_resource(show_spinner="正在读取省界…")
@@ -115,55 +226,20 @@ def cities_geojson(province: str) -> dict:
     return city_geojson(province)
 
 
-# Analyses over the selection, cached per store version and selection: a rerun that only
-# changes a picker below them does not recompute them.
-
-
-@st.cache_data(show_spinner="正在对照目标与结果…", max_entries=32)
-def _attainment(version: str, members: pd.DataFrame) -> pd.DataFrame:
-    quantities = selected_quantities()
-    return attainment(quantities[quantities["doc_id"].isin(members["doc_id"])], members)
-
-
-def attainment_for(members: pd.DataFrame) -> pd.DataFrame:
-    return _attainment(store_version(), members)
-
-
-@st.cache_data(show_spinner="正在计算特色词汇…", max_entries=32)
-def _distinctive(version: str, members: pd.DataFrame) -> pd.DataFrame:
-    counts = selected_counts(members)
-    return distinctive_by_group(counts, members, stopwords=stopwords())
-
-
-def distinctive_for(members: pd.DataFrame) -> pd.DataFrame:
-    return _distinctive(store_version(), members)
-
-
-@st.cache_data(show_spinner="正在计算相似度…", max_entries=32)
-def _group_similarity(version: str, members: pd.DataFrame) -> pd.DataFrame:
-    counts = selected_counts(members)
-    return similarity_matrix(counts, members, stopwords=stopwords())
-
-
-def group_similarity_for(members: pd.DataFrame) -> pd.DataFrame:
-    return _group_similarity(store_version(), members)
-
-
-@st.cache_data(show_spinner="正在查找最相似的文档…", max_entries=32)
-def _nearest(version: str, doc_ids: tuple[str, ...], doc_id: str) -> pd.DataFrame:
-    counts = selected_counts(pd.DataFrame({"doc_id": list(doc_ids)}))
-    return nearest_documents(counts, doc_id, stopwords=stopwords())
-
-
-def nearest_for(doc_ids: pd.Series, doc_id: str) -> pd.DataFrame:
-    return _nearest(store_version(), tuple(doc_ids), doc_id)
-
-
-@st.cache_data(show_spinner="正在计算文档间相似度…", max_entries=32)
-def _document_similarity(version: str, doc_ids: tuple[str, ...]) -> pd.DataFrame:
-    counts = selected_counts(pd.DataFrame({"doc_id": list(doc_ids)}))
-    return similarity_matrix(counts, stopwords=stopwords())
-
-
-def document_similarity_for(doc_ids: pd.Series) -> pd.DataFrame:
-    return _document_similarity(store_version(), tuple(doc_ids))
+__all__ = [
+    "attainment_for",
+    "cities_geojson",
+    "distinctive_for",
+    "document_similarity_for",
+    "group_similarity_for",
+    "headline_for",
+    "instrument_mix_for",
+    "instrument_sentences_for",
+    "map_table",
+    "nearest_for",
+    "provinces_geojson",
+    "stopwords",
+    "targets_for",
+    "theme_profile_for",
+    "theme_sentences_for",
+]
