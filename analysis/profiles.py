@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.compare import DISTINCTIVE_COLUMNS
-from analysis.groups import group_sizes
+from analysis.groups import group_sizes, in_groups
 from analysis.instruments import CODED_COLUMNS, InstrumentCodebook, mix_table
 from analysis.queries import registered, selection_frame, stopword_frame, term_source
 from analysis.similarity import NEAREST_COLUMNS, NEAREST_TERMS, SimilarityError
@@ -300,7 +300,7 @@ def quantities_for_attainment(
     a target year, in provinces the chosen documents belong to. Same columns and row order
     as `Store.quantities`, so the attainment table is the one the whole selection gives.
     """
-    mine = selection[selection["doc_id"].isin(chosen["doc_id"])]
+    mine = in_groups(selection, chosen)
     years = pd.to_numeric(mine["year"], errors="coerce").dropna().astype(int) + 1
     same_province = selection["province"].isin(set(mine["province"].dropna())) | (
         selection["province"].isna() & mine["province"].isna().any()

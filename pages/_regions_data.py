@@ -9,6 +9,8 @@ fly to the chosen documents' texts, read for those documents only.
 
 from __future__ import annotations
 
+import hashlib
+
 import pandas as pd
 import streamlit as st
 
@@ -17,6 +19,7 @@ from analysis.attainment import attainment
 from analysis.boundaries import city_geojson, province_geojson
 from analysis.codes import default_codebooks
 from analysis.compare import compared_targets, headline
+from analysis.groups import in_groups
 from analysis.segmentation import stopword_set
 from analysis.similarity import SimilarityError, similarity_from_counts
 from analysis.themes import parse_themes, theme_hits, theme_profile, theme_sentences
@@ -26,8 +29,16 @@ DISTINCTIVE_TOP = 15  # terms per group
 SIMILARITY_TERMS = 20_000  # most frequent terms compared (groups, documents)
 
 
-def _version() -> str:
-    return store_version()
+def _key(*frames: pd.DataFrame | pd.Series) -> str:
+    """The cache key of an analysis of `frames` in this store version: a digest of their
+    rows. The frames themselves are passed as `_`-named (unhashed) arguments: Streamlit
+    hashing a membership frame on every lookup cost tens of milliseconds per table.
+    """
+    digest = hashlib.sha1(store_version().encode())
+    for frame in frames:
+        digest.update(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes())
+        digest.update(b"|")
+    return digest.hexdigest()
 
 
 def stopwords() -> set[str]:
@@ -38,67 +49,88 @@ def stopwords() -> set[str]:
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _uploaded_hits(version: str, doc_ids: tuple[str, ...], codebook_text: str) -> pd.DataFrame:
+def _uploaded_hits(key: str, _doc_ids: pd.Series, codebook_text: str) -> pd.DataFrame:
     """A user's theme codebook applied to the chosen documents' texts (nothing stored)."""
-    return theme_hits(get_store().texts(list(doc_ids)), parse_themes(codebook_text))
+    return theme_hits(get_store().texts(_doc_ids.tolist()), parse_themes(codebook_text))
+
+
+def uploaded_hits(doc_ids: pd.Series, codebook_text: str) -> pd.DataFrame:
+    return _uploaded_hits(_key(doc_ids), doc_ids, codebook_text)
 
 
 @st.cache_data(show_spinner="正在统计主题…", max_entries=32)
 def _theme_profile(
-    version: str, members: pd.DataFrame, docs: pd.DataFrame, codebook_text: str | None
+    key: str, _members: pd.DataFrame, _docs: pd.DataFrame, codebook_text: str | None
 ) -> pd.DataFrame:
     if codebook_text is None:
-        return profiles.theme_profile(get_store(), members, docs, default_codebooks()[0])
-    hits = _uploaded_hits(version, tuple(members["doc_id"]), codebook_text)
-    return theme_profile(hits, members, docs, parse_themes(codebook_text))
+        return profiles.theme_profile(get_store(), _members, _docs, default_codebooks()[0])
+    hits = uploaded_hits(_members["doc_id"], codebook_text)
+    return theme_profile(hits, _members, _docs, parse_themes(codebook_text))
 
 
 def theme_profile_for(
     members: pd.DataFrame, docs: pd.DataFrame, codebook_text: str | None = None
 ) -> pd.DataFrame:
     """themes.PROFILE_COLUMNS of the groups in `members` (`docs` give the characters)."""
-    return _theme_profile(_version(), members, _sizes_input(docs, members), codebook_text)
+    sizes = _sizes_input(docs, members)
+    return _theme_profile(_key(members, sizes), members, sizes, codebook_text)
 
 
 def _sizes_input(docs: pd.DataFrame, members: pd.DataFrame) -> pd.DataFrame:
     """Only the columns and rows group sizes read: a smaller cache key."""
-    return docs.loc[docs["doc_id"].isin(members["doc_id"]), ["doc_id", "chars"]]
+    return in_groups(docs[["doc_id", "chars"]], members)
 
 
 @st.cache_data(show_spinner="正在统计政策工具…", max_entries=32)
-def _instrument_mix(version: str, members: pd.DataFrame, docs: pd.DataFrame) -> pd.DataFrame:
-    return profiles.instrument_mix(get_store(), members, docs, default_codebooks()[1])
+def _instrument_mix(key: str, _members: pd.DataFrame, _docs: pd.DataFrame) -> pd.DataFrame:
+    return profiles.instrument_mix(get_store(), _members, _docs, default_codebooks()[1])
 
 
 def instrument_mix_for(members: pd.DataFrame, docs: pd.DataFrame) -> pd.DataFrame:
     """instruments.MIX_COLUMNS of the groups in `members`, from the stored codes."""
-    return _instrument_mix(_version(), members, _sizes_input(docs, members))
+    sizes = _sizes_input(docs, members)
+    return _instrument_mix(_key(members, sizes), members, sizes)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def _target_counts(version: str, members: pd.DataFrame) -> pd.DataFrame:
-    return profiles.target_counts(get_store(), members)
+def _target_counts(key: str, _members: pd.DataFrame) -> pd.DataFrame:
+    return profiles.target_counts(get_store(), _members)
 
 
-def headline_for(members: pd.DataFrame, docs: pd.DataFrame, codebook_text: str | None):
-    """compare.HEADLINE_COLUMNS: size, targets, strongest theme and instrument split."""
+def target_counts_for(members: pd.DataFrame) -> pd.DataFrame:
+    """group, targets of the groups in `members`."""
+    return _target_counts(_key(members), members)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _headline(
+    key: str, _members: pd.DataFrame, _docs: pd.DataFrame, codebook_text: str | None
+) -> pd.DataFrame:
     return headline(
-        docs,
-        members,
-        profile=theme_profile_for(members, docs, codebook_text),
-        mix=instrument_mix_for(members, docs),
-        targets=_target_counts(_version(), members),
+        _docs,
+        _members,
+        profile=theme_profile_for(_members, _docs, codebook_text),
+        mix=instrument_mix_for(_members, _docs),
+        targets=target_counts_for(_members),
     )
+
+
+def headline_for(
+    members: pd.DataFrame, docs: pd.DataFrame, codebook_text: str | None
+) -> pd.DataFrame:
+    """compare.HEADLINE_COLUMNS: size, targets, strongest theme and instrument split."""
+    sizes = _sizes_input(docs, members)
+    return _headline(_key(members, sizes), members, sizes, codebook_text)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _theme_sentences(
-    version: str, members: pd.DataFrame, theme: str, group: str, codebook_text: str | None
+    key: str, _members: pd.DataFrame, theme: str, group: str, codebook_text: str | None
 ) -> pd.DataFrame:
     if codebook_text is None:
-        return profiles.theme_cell_sentences(get_store(), members, theme=theme, group=group)
-    chosen = members[members["group"] == group]
-    hits = _uploaded_hits(version, tuple(members["doc_id"]), codebook_text)
+        return profiles.theme_cell_sentences(get_store(), _members, theme=theme, group=group)
+    chosen = _members[_members["group"] == group]
+    hits = uploaded_hits(_members["doc_id"], codebook_text)
     texts = get_store().texts(chosen["doc_id"].tolist())
     return theme_sentences(
         hits, chosen, dict(zip(texts["doc_id"], texts["text"], strict=True)), theme=theme
@@ -109,71 +141,73 @@ def theme_sentences_for(
     members: pd.DataFrame, theme: str, group: str, codebook_text: str | None
 ) -> pd.DataFrame:
     """The sentences behind one heatmap cell, fetched when the cell is chosen."""
-    return _theme_sentences(_version(), members, theme, group, codebook_text)
+    return _theme_sentences(_key(members), members, theme, group, codebook_text)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _instrument_sentences(
-    version: str, members: pd.DataFrame, instrument: str, group: str
+    key: str, _members: pd.DataFrame, instrument: str, group: str
 ) -> pd.DataFrame:
     return profiles.instrument_cell_sentences(
-        get_store(), members, instrument=instrument, group=group
+        get_store(), _members, instrument=instrument, group=group
     )
 
 
 def instrument_sentences_for(members: pd.DataFrame, instrument: str, group: str) -> pd.DataFrame:
     """The coded sentences behind one bar segment, fetched when the segment is chosen."""
-    return _instrument_sentences(_version(), members, instrument, group)
+    return _instrument_sentences(_key(members), members, instrument, group)
 
 
 # -- targets and attainment -------------------------------------------------------------
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def _targets(version: str, members: pd.DataFrame, docs: pd.DataFrame) -> pd.DataFrame:
-    quantities = get_store().quantities(members["doc_id"].tolist(), documents=docs)
-    return compared_targets(quantities, members)
+def _targets(key: str, _members: pd.DataFrame, _docs: pd.DataFrame) -> pd.DataFrame:
+    quantities = get_store().quantities(_members["doc_id"].tolist(), documents=_docs)
+    return compared_targets(quantities, _members)
 
 
 def targets_for(members: pd.DataFrame, docs: pd.DataFrame) -> pd.DataFrame:
     """compare.TARGET_COLUMNS of the chosen groups' documents."""
-    return _targets(_version(), members, docs[docs["doc_id"].isin(members["doc_id"])])
+    docs = in_groups(docs, members)
+    return _targets(_key(members, docs), members, docs)
 
 
 @st.cache_data(show_spinner="正在对照目标与结果…", max_entries=32)
-def _attainment(version: str, members: pd.DataFrame, docs: pd.DataFrame) -> pd.DataFrame:
-    return attainment(profiles.quantities_for_attainment(get_store(), members, docs), members)
+def _attainment(key: str, _members: pd.DataFrame, _docs: pd.DataFrame) -> pd.DataFrame:
+    quantities = profiles.quantities_for_attainment(get_store(), _members, _docs)
+    return attainment(quantities, _members)
 
 
 def attainment_for(members: pd.DataFrame, selection: pd.DataFrame) -> pd.DataFrame:
     """attainment.ATTAINMENT_COLUMNS of the chosen groups (results looked up in `selection`)."""
-    return _attainment(_version(), members, selection)
+    return _attainment(_key(members, selection), members, selection)
 
 
 # -- vocabulary and similarity ----------------------------------------------------------
 
 
 @st.cache_data(show_spinner="正在计算特色词汇…", max_entries=32)
-def _distinctive(version: str, members: pd.DataFrame) -> pd.DataFrame:
-    return profiles.distinctive_terms(get_store(), members, stopwords(), top=DISTINCTIVE_TOP)
+def _distinctive(key: str, _members: pd.DataFrame) -> pd.DataFrame:
+    return profiles.distinctive_terms(get_store(), _members, stopwords(), top=DISTINCTIVE_TOP)
 
 
 def distinctive_for(members: pd.DataFrame) -> pd.DataFrame:
     """compare.DISTINCTIVE_COLUMNS: each group's terms against the other chosen groups."""
-    return _distinctive(_version(), members)
+    return _distinctive(_key(members), members)
 
 
 @st.cache_data(show_spinner="正在计算相似度…", max_entries=32)
-def _similarity(version: str, members: pd.DataFrame) -> pd.DataFrame:
+def _similarity(key: str, _members: pd.DataFrame) -> pd.DataFrame:
     labels, matrix = profiles.term_matrix(
-        get_store(), members, stopwords(), max_terms=SIMILARITY_TERMS
+        get_store(), _members, stopwords(), max_terms=SIMILARITY_TERMS
     )
     return similarity_from_counts(labels, matrix)
 
 
 def group_similarity_for(members: pd.DataFrame) -> pd.DataFrame:
     """Groups × groups TF-IDF cosine similarity, from the stored term counts."""
-    return _similarity(_version(), members)
+    return _similarity(_key(members), members)
 
 
 def _by_document(doc_ids: pd.Series) -> pd.DataFrame:
@@ -183,12 +217,13 @@ def _by_document(doc_ids: pd.Series) -> pd.DataFrame:
 
 def document_similarity_for(doc_ids: pd.Series) -> pd.DataFrame:
     """Documents × documents similarity (the page asks only for a few documents)."""
-    return _similarity(_version(), _by_document(doc_ids))
+    by_document = _by_document(doc_ids)
+    return _similarity(_key(by_document), by_document)
 
 
 @st.cache_data(show_spinner="正在查找最相似的文档…", max_entries=32)
-def _nearest(version: str, doc_ids: tuple[str, ...], doc_id: str) -> pd.DataFrame:
-    return profiles.nearest_documents(get_store(), doc_ids, doc_id, stopwords())
+def _nearest(key: str, _doc_ids: pd.Series, doc_id: str) -> pd.DataFrame:
+    return profiles.nearest_documents(get_store(), _doc_ids, doc_id, stopwords())
 
 
 def nearest_for(doc_ids: pd.Series, doc_id: str) -> pd.DataFrame:
@@ -197,7 +232,7 @@ def nearest_for(doc_ids: pd.Series, doc_id: str) -> pd.DataFrame:
     """
     if doc_id not in set(doc_ids):
         raise SimilarityError(f"文档 {doc_id} 不在所选文档中（或没有可比较的词）")
-    return _nearest(_version(), tuple(doc_ids), doc_id)
+    return _nearest(_key(doc_ids), doc_ids, doc_id)
 
 
 # -- map ----------------------------------------------------------------------------------
@@ -210,7 +245,7 @@ def map_table(
     if kind == "members":
         return areas
     if kind == "targets":
-        return _target_counts(_version(), areas)
+        return target_counts_for(areas)
     if kind == "profile":
         return theme_profile_for(areas, docs, codebook_text)
     return instrument_mix_for(areas, docs)
@@ -239,6 +274,7 @@ __all__ = [
     "nearest_for",
     "provinces_geojson",
     "stopwords",
+    "target_counts_for",
     "targets_for",
     "theme_profile_for",
     "theme_sentences_for",

@@ -10,7 +10,14 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from analysis.groups import GROUPING_LABELS, LEVEL_LABELS, group_names, membership, restrict
+from analysis.groups import (
+    GROUPING_LABELS,
+    LEVEL_LABELS,
+    group_names,
+    in_groups,
+    membership,
+    restrict,
+)
 from analysis.instruments import load_instruments
 from analysis.themes import CodebookError, load_themes, parse_themes
 from pages import _regions_data as data
@@ -102,7 +109,7 @@ themes, theme_text, instruments = codebooks()
 comparison = Comparison(
     everything=everything,
     members=members,
-    docs=everything[everything["doc_id"].isin(members["doc_id"])],
+    docs=in_groups(everything, members),
     chosen=chosen,
     themes=themes,
     theme_text=theme_text,
