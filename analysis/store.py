@@ -651,7 +651,7 @@ class Store:
         that scale past one machine (DuckDB, Spark, Dask, Polars read them directly).
 
         Tables: documents (effective metadata + clean text), token_counts, quantities,
-        detections, changes. Returns table, rows, path.
+        detections, changes, theme_hits, instrument_codes. Returns table, rows, path.
         """
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
@@ -674,6 +674,11 @@ class Store:
                                  JOIN doc_keys k USING (doc_id)""",
                 "changes": """SELECT k.province, k.year, t.* FROM changes t
                               JOIN doc_keys k USING (doc_id)""",
+                **{
+                    table: f"""SELECT k.province, k.year, t.* FROM {table} t
+                               JOIN doc_keys k USING (doc_id)"""
+                    for table in CODE_TABLES
+                },
             }
             for table, query in sources.items():
                 target = folder / table
