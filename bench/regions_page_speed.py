@@ -65,8 +65,14 @@ def measure(code: Path) -> dict:
     rows.append(("page (first tab)", "back to the first groups", _timed(at)))
     at.radio(key="cmp_lv").set_value("city")
     rows.append(("page (first tab)", "switch to city level", _timed(at)))
+    cities = [g for g in at.multiselect(key="cmp").options if " " in g][:4]
+    at.multiselect(key="cmp").set_value(cities)
+    rows.append(("page (first tab)", "four cities", _timed(at)))
     at.radio(key="cmp_by").set_value("year")
-    rows.append(("page (first tab)", "by year", _timed(at)))
+    rows.append(("page (first tab)", "by year (four largest years)", _timed(at)))
+    for key, value in (("cmp_thg", at.multiselect(key="cmp").value[0]), ("cmp_th", "nev")):
+        at.session_state[key] = value  # what a click on a heatmap cell sets
+    rows.append(("主题", "a cell's sentences (click)", _timed(at)))
     return {"groups": default, "rows": [list(r) for r in rows]}
 
 

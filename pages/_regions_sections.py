@@ -72,11 +72,15 @@ def theme_sentence_picker(c: Comparison) -> None:
     theme = t1.selectbox(
         "查看句子：主题",
         [t.id for t in c.themes.themes],
+        index=None,
         key="cmp_th",
         bind="query-params",
         format_func=c.themes.labels().get,
+        placeholder="点击热力图的一格，或在此选择",
     )
-    group = t2.selectbox("组", c.chosen, key="cmp_thg")
+    group = t2.selectbox("组", c.chosen, index=None, key="cmp_thg", placeholder="选择组")
+    if theme is None or group is None:
+        return  # sentences are fetched for a chosen cell only
     rows = data.theme_sentences_for(c.members, theme, group, c.theme_text)
     show_table(
         rows.assign(theme=rows["theme"].map(c.themes.labels())),
@@ -109,11 +113,15 @@ def instrument_sentence_picker(c: Comparison) -> None:
     inst = i1.selectbox(
         "查看句子：工具",
         list(by_id),
+        index=None,
         key="cmp_in",
         bind="query-params",
         format_func=lambda i: f"{CATEGORY_LABELS[by_id[i].category]}·{by_id[i].label}",
+        placeholder="点击柱子的一段，或在此选择",
     )
-    group = i2.selectbox("组", c.chosen, key="cmp_ing")
+    group = i2.selectbox("组", c.chosen, index=None, key="cmp_ing", placeholder="选择组")
+    if inst is None or group is None:
+        return  # sentences are fetched for a chosen bar segment only
     rows = data.instrument_sentences_for(c.members, inst, group)
     show_table(
         rows.assign(category=rows["category"].map(CATEGORY_LABELS)),
@@ -202,8 +210,15 @@ def nearest_picker(docs: pd.DataFrame) -> None:
         )
     labels = docs.set_index("doc_id")["source"]
     doc = st.selectbox(
-        "与这篇文档最相似的文档", list(labels.index), key="cmp_doc", format_func=labels.get
+        "与这篇文档最相似的文档",
+        list(labels.index),
+        index=None,
+        key="cmp_doc",
+        format_func=labels.get,
+        placeholder="选择一篇文档，列出与它最相似的文档",
     )
+    if doc is None:
+        return
     pool = docs["doc_id"]
     if len(pool) > NEAREST_LIMIT:
         st.caption(f"在所选组的前 {NEAREST_LIMIT} 篇文档中查找。")

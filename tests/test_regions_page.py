@@ -66,6 +66,18 @@ def test_changing_the_regions_changes_the_tables() -> None:
     ]
 
 
+def test_a_cells_sentences_are_listed_once_it_is_chosen() -> None:
+    at = regions_page()
+    assert not [df for df in at.dataframe if "sentence" in df.value.columns]  # on demand
+    at.session_state["cmp_th"] = "nev"  # what a click on the heatmap cell sets
+    at.session_state["cmp_thg"] = "湖北省"
+    at.run()
+    assert not at.exception, at.exception
+    rows = next(df.value for df in at.dataframe if "sentence" in df.value.columns)
+    assert len(rows) and set(rows["group"]) == {"湖北省"}
+    assert rows["sentence"].str.len().min() > 0
+
+
 def test_one_group_asks_for_a_second() -> None:
     at = regions_page()
     at.multiselect(key="cmp").set_value(["安徽省"]).run()
