@@ -12,14 +12,14 @@ the fly by `themes` / `instruments`.
 Tables (columns as documented in the modules named):
 
 * `theme_profile` -> themes.PROFILE_COLUMNS; `instrument_mix` -> instruments.MIX_COLUMNS
-* `target_counts` -> group, targets; `headline_table` -> compare.HEADLINE_COLUMNS
+* `target_counts` -> group, targets (with the two above, the input of `compare.headline`)
 * `theme_cell_sentences` -> themes.SENTENCE_COLUMNS; `instrument_cell_sentences` ->
   group, doc_id, category, instrument, label, cues, sentence (a chart cell's sentences,
   the sentence text cut out of the clean text in SQL)
 * `stored_theme_hits` / `stored_codes` -> themes.HIT_COLUMNS / instruments.CODED_COLUMNS
 * `distinctive_terms` -> compare.DISTINCTIVE_COLUMNS, by the keywords' SQL path
 * `nearest_documents` -> similarity.NEAREST_COLUMNS, in SQL (ten rows come back)
-* `term_matrix` -> labels, term ids and counts for similarity (`similarity.from_counts`)
+* `term_matrix` -> labels, term ids and counts for similarity (`similarity.similarity_from_counts`)
 * `quantities_for_attainment` -> what `attainment.attainment` needs for the chosen groups
 """
 
@@ -53,7 +53,9 @@ CODED_SENTENCE_COLUMNS: Final[tuple[str, ...]] = (
 SENTENCE_LIMIT: Final = 200  # sentences listed under a chart cell
 
 
-def _query(store: Store, sql: str, params: dict | None = None, **frames: pd.DataFrame):
+def _query(
+    store: Store, sql: str, params: dict | None = None, **frames: pd.DataFrame
+) -> pd.DataFrame:
     """Run `sql` (with {name} placeholders for the registered `frames`) and return a frame."""
     with store.reader() as con, registered(con, **frames) as names:
         return con.execute(sql.format(**names), params or {}).df()

@@ -793,13 +793,11 @@ def _delete_codes(con: duckdb.DuckDBPyConnection, doc_ids: list[str]) -> None:
 
 def _insert_codes(con: duckdb.DuckDBPyConnection, codes: list[DocumentCodes]) -> None:
     """Theme hits and instrument codes of a batch, one insert per table."""
-    for table, part, columns in (
-        ("theme_hits", "theme_hits", THEME_HIT_INSERT),
-        ("instrument_codes", "instrument_codes", INSTRUMENT_CODE_INSERT),
-    ):
-        frames = [getattr(c, part) for c in codes if not getattr(c, part).empty]
-        if frames:
-            _insert_frame(con, table, pd.concat(frames, ignore_index=True), columns)
+    from analysis.codes import codes_frames
+
+    hits, coded = codes_frames(codes)
+    _insert_frame(con, "theme_hits", hits, THEME_HIT_INSERT)
+    _insert_frame(con, "instrument_codes", coded, INSTRUMENT_CODE_INSERT)
 
 
 def _documents_frame(documents: list[StoredDocument]) -> pd.DataFrame:

@@ -18,9 +18,10 @@ from typing import Final
 import ahocorasick
 import pandas as pd
 
-from analysis.coding import attach_sentences, build_automaton, match_sentences
+from analysis.coding import attach_sentences, build_automaton, sentence_matches
 from analysis.errors import PolicyLensError
 from analysis.groups import group_sizes
+from analysis.types import Span
 
 THEMES_PATH: Final = Path(__file__).parent / "data" / "themes.toml"
 CODEBOOK_COLUMNS: Final[tuple[str, ...]] = ("theme", "label", "group", "description", "terms")
@@ -146,20 +147,40 @@ def _automaton(codebook: ThemeCodebook) -> ahocorasick.Automaton:
     return build_automaton(codebook.term_index())
 
 
+HitRow = tuple[str, str, str, int, int, int]  # HIT_COLUMNS
+
+
+def hit_rows(
+    doc_id: str, text: str, codebook: ThemeCodebook, sentences: list[Span] | None = None
+) -> list[HitRow]:
+    """The theme-word occurrences of one text as HIT_COLUMNS tuples, in text order."""
+    index = codebook.term_index()
+    return [
+        (doc_id, index[term], term, start, end, pos)
+        for _, start, end, term, pos in sentence_matches(text, _automaton(codebook), sentences)
+        if term in index
+    ]
+
+
 def theme_hits(corpus: pd.DataFrame, codebook: ThemeCodebook) -> pd.DataFrame:
     """Every occurrence of a theme word (HIT_COLUMNS), with its sentence's span.
 
-    `corpus` needs doc_id and text. Computed once per corpus and codebook; the profiles
-    of any grouping are aggregations of it.
+    `corpus` needs doc_id and text. Computed once per corpus and codebook (at ingest for
+    the shipped codebook, see `analysis.codes`); the profiles of any grouping are
+    aggregations of it.
     """
-    index = codebook.term_index()
-    matches, _ = match_sentences(
-        zip(corpus["doc_id"].astype(str), corpus["text"], strict=True), _automaton(codebook)
-    )
-    matches = matches[matches["term"].isin(index)]
-    return matches.assign(theme=matches["term"].map(index))[list(HIT_COLUMNS)].reset_index(
-        drop=True
-    )
+    rows = [
+        row
+        for doc_id, text in zip(corpus["doc_id"].astype(str), corpus["text"], strict=True)
+        for row in hit_rows(doc_id, text, codebook)
+    ]
+    return hits_frame(rows)
+
+
+def hits_frame(rows: list[HitRow]) -> pd.DataFrame:
+    """HIT_COLUMNS from `hit_rows` tuples."""
+    frame = pd.DataFrame(rows, columns=list(HIT_COLUMNS))
+    return frame.astype({"start": "int64", "end": "int64", "pos": "int64"})
 
 
 def theme_profile(
@@ -250,8 +271,11 @@ __all__ = [
     "SENTENCE_COLUMNS",
     "THEME_COUNT_COLUMNS",
     "CodebookError",
+    "HitRow",
     "Theme",
     "ThemeCodebook",
+    "hit_rows",
+    "hits_frame",
     "load_themes",
     "parse_themes",
     "profile_table",
