@@ -57,7 +57,7 @@ def themes_section(c: Comparison) -> None:
     ids = {label: theme_id for theme_id, label in c.themes.labels().items()}
     theme_of = figs.raw_names(ids)
     show_figure(
-        figs.theme_heatmap(profile),
+        data.figure(figs.theme_heatmap, profile),
         "主题热力图",
         on_select=lambda key: pick_from_chart(
             key, "cmp_thg", "cmp_th", figs.raw_names(c.chosen), lambda p: ids[theme_of[p["y"]]]
@@ -97,7 +97,7 @@ def instruments_section(c: Comparison) -> None:
     st.subheader("政策工具")
     st.caption("每句按词表编码为一种工具；点击柱子的一段，下方即列出这些句子及判定它们的词。")
     show_figure(
-        figs.instrument_bars(data.instrument_mix_for(c.members, c.docs)),
+        data.figure(figs.instrument_bars, data.instrument_mix_for(c.members, c.docs)),
         "政策工具结构",
         on_select=lambda key: pick_from_chart(
             key, "cmp_ing", "cmp_in", figs.raw_names(c.chosen), lambda p: p["customdata"][1]
@@ -149,7 +149,7 @@ def targets_section(c: Comparison) -> None:
         format_func=lambda k: f"{FAMILY_LABELS.get(k[0], k[0])}（{k[1]}）",
     )
     shown = targets[(targets["family"] == family) & (targets["unit"] == unit)]
-    show_figure(figs.targets_strip(shown), "目标值对比")
+    show_figure(data.figure(figs.targets_strip, shown), "目标值对比")
     show_table(shown, "目标对比", height=260, column_config=TARGET_LABELS)
 
 
@@ -162,7 +162,7 @@ def attainment_section(c: Comparison) -> None:
     if achieved.empty:
         st.info("所选组中没有能与下一年结果对照的目标（需要相邻两年的报告）。")
         return
-    show_figure(figs.attainment_bars(achieved), "目标实现情况")
+    show_figure(data.figure(figs.attainment_bars, achieved), "目标实现情况")
     show_table(
         achieved.assign(status=achieved["status"].map(STATUS_LABELS)),
         "目标实现",
@@ -189,7 +189,9 @@ def vocabulary_section(c: Comparison) -> None:
 
 def similarity_section(c: Comparison) -> None:
     st.subheader("相似度")
-    show_figure(figs.similarity_heatmap(data.group_similarity_for(c.members)), "组间相似度")
+    show_figure(
+        data.figure(figs.similarity_heatmap, data.group_similarity_for(c.members)), "组间相似度"
+    )
     nearest_picker(c.docs)
 
 
@@ -199,8 +201,10 @@ def nearest_picker(docs: pd.DataFrame) -> None:
         matrix = data.document_similarity_for(docs["doc_id"])
         names = docs.set_index("doc_id")["source"].str.slice(0, 24)
         show_figure(
-            figs.similarity_heatmap(
-                matrix.rename(index=names, columns=names), title="文档间相似度（TF-IDF 余弦）"
+            data.figure(
+                figs.similarity_heatmap,
+                matrix.rename(index=names, columns=names),
+                title="文档间相似度（TF-IDF 余弦）",
             ),
             "文档间相似度",
         )
@@ -276,7 +280,15 @@ def map_section(c: Comparison) -> None:
     try:
         shapes = data.provinces_geojson() if scope == "全国" else data.cities_geojson(scope)
         show_figure(
-            figs.province_map(values, shapes, measure=label, source=SOURCE_NOTE, title=title),
+            data.figure(
+                figs.province_map,
+                values,
+                extra_key=scope,
+                geojson=shapes,
+                measure=label,
+                source=SOURCE_NOTE,
+                title=title,
+            ),
             "地图",
         )
     except BoundariesMissing as exc:
