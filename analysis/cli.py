@@ -451,24 +451,21 @@ def add_regions_commands(sub: argparse._SubParsersAction, common: argparse.Argum
 
 @command("compare")
 def cmd_compare(args: argparse.Namespace, store: Store) -> int:
-    from analysis.compare import compare
+    from analysis.compare import compare_stored
     from analysis.groups import membership, restrict
     from analysis.instruments import load_instruments
     from analysis.themes import load_themes
 
-    corpus = apply_filters(store.corpus(), filters_from_args(args))
-    members = restrict(membership(corpus, by=args.by, level=args.level), args.group or ())
-    corpus = corpus[corpus["doc_id"].isin(members["doc_id"])]
-    counts = store.token_counts()
-    table = compare(
+    docs = apply_filters(store.documents(), filters_from_args(args))
+    members = restrict(membership(docs, by=args.by, level=args.level), args.group or ())
+    table = compare_stored(
         args.measure,
-        corpus=corpus,
+        store,
+        docs=docs,
         members=members,
-        counts=counts[counts["doc_id"].isin(members["doc_id"])],
-        quantities=store.quantities(),
-        themes=load_themes(args.themes),
-        instruments=load_instruments(args.instruments),
         stopwords=_stopwords(store),
+        themes=load_themes(args.themes) if args.themes else None,
+        instruments=load_instruments(args.instruments) if args.instruments else None,
     )
     emit(table, args.format)
     return 0

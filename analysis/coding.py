@@ -16,7 +16,8 @@ from typing import Final
 import ahocorasick
 import pandas as pd
 
-from analysis.targets import split_sentences
+from analysis.sentences import split_sentences
+from analysis.types import Span
 
 MATCH_COLUMNS: Final[tuple[str, ...]] = ("doc_id", "sentence_no", "start", "end", "term", "pos")
 
@@ -32,6 +33,32 @@ def build_automaton(terms: Iterable[str]) -> ahocorasick.Automaton:
     return automaton
 
 
+Match = tuple[int, int, int, str, int]  # sentence_no, start, end (of the sentence), term, pos
+
+
+def sentence_matches(
+    text: str, automaton: ahocorasick.Automaton, sentences: list[Span] | None = None
+) -> list[Match]:
+    """Every longest match of the automaton's words in `text`, in text order, with the
+    sentence it falls in. `sentences` (`split_sentences(text)`) may be passed when several
+    codebooks read the same text, so it is split once.
+    """
+    if not isinstance(text, str) or not text:
+        return []
+    found = [(end - len(term) + 1, term) for end, term in automaton.iter_long(text)]
+    if not found:
+        return []
+    spans = split_sentences(text) if sentences is None else sentences
+    starts = [s.start for s in spans]
+    rows: list[Match] = []
+    for pos, term in found:
+        index = bisect.bisect_right(starts, pos) - 1
+        if index >= 0:
+            span = spans[index]
+            rows.append((index, span.start, span.end, term, pos))
+    return rows
+
+
 def match_sentences(
     texts: Iterable[tuple[str, str]], automaton: ahocorasick.Automaton
 ) -> tuple[pd.DataFrame, dict[tuple[str, int], tuple[int, int]]]:
@@ -44,20 +71,9 @@ def match_sentences(
     rows: list[tuple[str, int, int, int, str, int]] = []
     spans: dict[tuple[str, int], tuple[int, int]] = {}
     for doc_id, text in texts:
-        if not isinstance(text, str) or not text:
-            continue
-        found = [(end - len(term) + 1, term) for end, term in automaton.iter_long(text)]
-        if not found:
-            continue
-        sentences = split_sentences(text)
-        starts = [s.start for s in sentences]
-        for pos, term in found:
-            index = bisect.bisect_right(starts, pos) - 1
-            if index < 0:
-                continue
-            span = sentences[index]
-            rows.append((doc_id, index, span.start, span.end, term, pos))
-            spans[(doc_id, index)] = (span.start, span.end)
+        for index, start, end, term, pos in sentence_matches(text, automaton):
+            rows.append((doc_id, index, start, end, term, pos))
+            spans[(doc_id, index)] = (start, end)
     frame = pd.DataFrame(rows, columns=list(MATCH_COLUMNS))
     return frame.astype(
         {"sentence_no": "int64", "start": "int64", "end": "int64", "pos": "int64"}
@@ -74,4 +90,11 @@ def attach_sentences(frame: pd.DataFrame, texts: Mapping[str, str]) -> pd.DataFr
     )
 
 
-__all__ = ["MATCH_COLUMNS", "attach_sentences", "build_automaton", "match_sentences"]
+__all__ = [
+    "MATCH_COLUMNS",
+    "Match",
+    "attach_sentences",
+    "build_automaton",
+    "match_sentences",
+    "sentence_matches",
+]

@@ -8,7 +8,7 @@ per-document parts (theme hits, coded sentences) once and pass them in.
 
 from __future__ import annotations
 
-from typing import Final, Literal
+from typing import TYPE_CHECKING, Final, Literal
 
 import numpy as np
 import pandas as pd
@@ -19,8 +19,11 @@ from analysis.groups import group_sizes
 from analysis.instruments import InstrumentCodebook, category_mix, code_sentences, instrument_mix
 from analysis.keywords import log_odds_z
 from analysis.segmentation import is_content_term
-from analysis.similarity import count_matrix, similarity_matrix
+from analysis.similarity import count_matrix, similarity_from_counts, similarity_matrix
 from analysis.themes import ThemeCodebook, theme_hits, theme_profile
+
+if TYPE_CHECKING:
+    from analysis.store import Store
 
 Measure = Literal["themes", "instruments", "targets", "attainment", "similarity"]
 MEASURES: Final[tuple[Measure, ...]] = (
@@ -97,22 +100,28 @@ def distinctive_by_group(
     return result[list(DISTINCTIVE_COLUMNS)]
 
 
+def target_counts(quantities: pd.DataFrame, members: pd.DataFrame) -> pd.DataFrame:
+    """group, targets: how many target quantities each group's documents state (the pandas
+    form of `profiles.target_counts`).
+    """
+    targets = quantities[quantities["kind"] == "target"].merge(members, on="doc_id", how="inner")
+    return targets.groupby("group").size().rename("targets").reset_index()
+
+
 def headline(
     docs: pd.DataFrame,
     members: pd.DataFrame,
     *,
     profile: pd.DataFrame,
     mix: pd.DataFrame,
-    quantities: pd.DataFrame,
+    targets: pd.DataFrame,
 ) -> pd.DataFrame:
-    """One row per group (HEADLINE_COLUMNS): size, targets, strongest theme, instrument split."""
+    """One row per group (HEADLINE_COLUMNS): size, targets, strongest theme, instrument split.
+
+    `targets` is group, targets (`target_counts` or `profiles.target_counts`).
+    """
     sizes = group_sizes(docs, members).set_index("group")
-    targets = (
-        quantities[quantities["kind"] == "target"]
-        .merge(members, on="doc_id", how="inner")
-        .groupby("group")
-        .size()
-    )
+    targets = targets.set_index("group")["targets"]
     top_theme = (
         profile.sort_values("per_10k", ascending=False).drop_duplicates("group").set_index("group")
     )
@@ -158,6 +167,50 @@ def compare(
     return tidy.reset_index()
 
 
+def compare_stored(
+    measure: Measure,
+    store: Store,
+    *,
+    docs: pd.DataFrame,
+    members: pd.DataFrame,
+    stopwords: set[str],
+    themes: ThemeCodebook | None = None,
+    instruments: InstrumentCodebook | None = None,
+) -> pd.DataFrame:
+    """`compare` on a store: the same tables, computed where the data is.
+
+    `docs` is the filtered selection (documents() rows), `members` the chosen groups of it.
+    With the shipped codebooks (`themes` / `instruments` None) themes and instruments are
+    SQL aggregations of the codes stored at ingest; a codebook given is applied on the fly
+    to the chosen documents' texts only.
+    """
+    from analysis import profiles
+    from analysis.codes import default_codebooks
+
+    if measure not in MEASURES:
+        raise CompareError(f"measure={measure!r} 无效；可选：{', '.join(MEASURES)}")
+    ids = members["doc_id"].astype(str).tolist()
+    if measure == "themes":
+        if themes is None:
+            return profiles.theme_profile(store, members, docs, default_codebooks()[0])
+        return theme_profile(theme_hits(store.texts(ids), themes), members, docs, themes)
+    if measure == "instruments":
+        if instruments is None:
+            return profiles.instrument_mix(store, members, docs, default_codebooks()[1])
+        coded = code_sentences(store.texts(ids), instruments)
+        return instrument_mix(coded, members, docs, instruments)
+    if measure == "targets":
+        return compared_targets(store.quantities(ids, documents=docs), members)
+    if measure == "attainment":
+        return attainment(profiles.quantities_for_attainment(store, members, docs), members)
+    labels, matrix = profiles.term_matrix(store, members, stopwords, max_terms=SIMILARITY_TERMS)
+    tidy = similarity_from_counts(labels, matrix).rename_axis(index="group", columns="other")
+    return tidy.stack().rename("similarity").reset_index()
+
+
+SIMILARITY_TERMS: Final = 20_000  # most frequent terms group similarity compares
+
+
 __all__ = [
     "DISTINCTIVE_COLUMNS",
     "HEADLINE_COLUMNS",
@@ -167,10 +220,13 @@ __all__ = [
     "TARGET_COLUMNS",
     "CompareError",
     "compare",
+    "compare_stored",
     "compared_targets",
     "distinctive_by_group",
     "headline",
+    "map_input",
     "province_values",
+    "target_counts",
 ]
 
 
@@ -192,33 +248,26 @@ MAP_MEASURE_LABELS: Final[dict[str, str]] = {
 }
 
 
-def province_values(
-    measure: str,
-    *,
-    docs: pd.DataFrame,
-    members: pd.DataFrame,
-    quantities: pd.DataFrame,
-    hits: pd.DataFrame,
-    coded: pd.DataFrame,
-    themes: ThemeCodebook,
-    instruments: InstrumentCodebook,
-    theme: str | None = None,
-) -> pd.DataFrame:
-    """province, value: one measure per area of `members` (provinces, or the cities of one
-    province, see `groups.area_membership`), for the map. Only what the measure needs is
-    computed.
-    """
+def map_input(measure: str) -> str:
+    """Which table `province_values` needs for `measure`: members, targets, profile or mix."""
     if measure not in MAP_MEASURES:
         raise CompareError(f"measure={measure!r} 无效；可选：{', '.join(MAP_MEASURES)}")
-    if measure == "documents":
-        values = members.groupby("group").size().astype(float)
-    elif measure == "targets":
-        targets = quantities[quantities["kind"] == "target"].merge(members, on="doc_id")
-        values = targets.groupby("group").size().astype(float)
-    elif measure == "theme":
-        profile = theme_profile(hits, members, docs, themes)
-        values = profile[profile["theme"] == theme].set_index("group")["per_10k"]
+    return {"documents": "members", "targets": "targets", "theme": "profile"}.get(measure, "mix")
+
+
+def province_values(measure: str, table: pd.DataFrame, *, theme: str | None = None) -> pd.DataFrame:
+    """province, value: one measure per area (provinces, or the cities of one province,
+    see `groups.area_membership`), for the map, from the one table the measure needs
+    (`map_input`): the areas' membership, target counts, theme profile or instrument mix.
+    """
+    kind = map_input(measure)
+    if kind == "members":
+        values = table.groupby("group").size().astype(float)
+    elif kind == "targets":
+        values = table.set_index("group")["targets"].astype(float)
+    elif kind == "profile":
+        values = table[table["theme"] == theme].set_index("group")["per_10k"]
     else:
-        split = category_mix(instrument_mix(coded, members, docs, instruments))
+        split = category_mix(table)
         values = split[split["category"] == measure].set_index("group")["share"]
     return pd.DataFrame({"province": values.index, "value": values.to_numpy(dtype=float)})

@@ -19,6 +19,7 @@ from typing import Final, Literal
 import pandas as pd
 
 from analysis import cleaning, metadata
+from analysis.codes import document_codes
 from analysis.errors import InvalidField, RejectedFile, SeedsMissing
 from analysis.loading import LoadedDocument, expand_paths, is_excluded, read_bytes, read_path
 from analysis.parallel import available_cores, ordered_map
@@ -59,7 +60,7 @@ def current_versions(user_words: Sequence[str] = ()) -> dict[str, str]:
 
 
 def pipeline_version(user_words: Sequence[str] = ()) -> str:
-    """Every stage's version, as stored with each document (`clean=…;meta=…;seg=…;qty=…`)."""
+    """Every stage's version, as stored with each document (`clean=…;meta=…;…;code=…`)."""
     return version_string(current_versions(user_words))
 
 
@@ -79,8 +80,9 @@ def process_document(
     token_counter: Callable[[str, str], pd.DataFrame] | None = None,
     pipeline: str | None = None,
 ) -> StoredDocument:
-    """Clean, detect and (optionally) count tokens for one loaded document; `pipeline` is
-    the version to record (default: the code's, for a store without user words).
+    """Clean, detect, extract quantities, code with the shipped codebooks and (optionally)
+    count tokens for one loaded document; `pipeline` is the version to record (default: the
+    code's, for a store without user words).
     """
     result = cleaning.clean_text(loaded.raw_text)
     detected = metadata.detect_metadata(
@@ -103,6 +105,7 @@ def process_document(
         overrides=given,
         token_counts=token_counter(doc_id, result.text) if token_counter else None,
         quantities=extract_quantities(result.text, doc_year=year),
+        codes=document_codes(doc_id, result.text),
     )
 
 
@@ -568,7 +571,8 @@ def _redo(task: _StageTask) -> DocumentParts:
         if {"qty", "meta"} & task.stages
         else None
     )
-    return DocumentParts(task.doc_id, detections, counts, quantities)
+    codes = document_codes(task.doc_id, task.clean_text) if "code" in task.stages else None
+    return DocumentParts(task.doc_id, detections, counts, quantities, codes)
 
 
 def _year_given(overrides: Overrides) -> tuple[bool, int | None]:

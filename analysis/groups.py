@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from typing import Final, Literal
 
+import numpy as np
 import pandas as pd
 
 from analysis.errors import PolicyLensError
@@ -75,9 +76,10 @@ def region_group(
     return f"{city_label} {dist}" if dist else f"{city_label}（市级）"
 
 
-def _year_group(value: object) -> str:
-    year = pd.to_numeric(pd.Series([value]), errors="coerce").iloc[0]
-    return UNKNOWN_YEAR if pd.isna(year) else str(int(year))
+def _year_groups(years: pd.Series) -> pd.Series:
+    """Each year as its group label (one conversion for the column, not one per row)."""
+    numbers = pd.to_numeric(years, errors="coerce")
+    return numbers.map(lambda y: UNKNOWN_YEAR if pd.isna(y) else str(int(y))).astype(object)
 
 
 def group_of(
@@ -89,7 +91,7 @@ def group_of(
     if level not in LEVELS:
         raise GroupingError(f"level={level!r} 无效；可选：{', '.join(LEVELS)}")
     if by == "year":
-        return docs["year"].map(_year_group)
+        return _year_groups(docs["year"])
     if by == "doc_type":
         return docs["doc_type"].fillna("other").map(lambda t: DOC_TYPE_LABELS.get(t, str(t)))
     district = docs["district"] if "district" in docs else pd.Series(None, index=docs.index)
@@ -114,17 +116,49 @@ def membership(
     [['a', '湖北省'], ['b', '（未知）']]
     """
     return pd.DataFrame(
-        {"doc_id": docs["doc_id"].astype(str), "group": group_of(docs, by=by, level=level)}
-    ).reset_index(drop=True)
+        {
+            "doc_id": _objects(docs["doc_id"].astype(str)),
+            "group": group_of(docs, by=by, level=level).to_numpy(dtype=object),
+        },
+        dtype=object,
+    )
+
+
+def _objects(values: pd.Series) -> np.ndarray:
+    """Strings as a plain object array: pandas' Arrow-backed strings are ~50× slower in
+    isin and dictionary lookups, which the pages run on every rerun.
+    """
+    return values.to_numpy(dtype=object)
+
+
+def in_groups(docs: pd.DataFrame, members: pd.DataFrame) -> pd.DataFrame:
+    """The rows of `docs` whose document is in `members` (fast on Arrow-backed strings)."""
+    wanted = pd.Series(_objects(members["doc_id"]), dtype=object)
+    mask = pd.Series(_objects(docs["doc_id"]), dtype=object).isin(wanted).to_numpy()
+    return docs[mask]
 
 
 def group_sizes(docs: pd.DataFrame, members: pd.DataFrame) -> pd.DataFrame:
     """group, documents, chars (SIZE_COLUMNS), largest group first: the denominators."""
-    chars = pd.to_numeric(docs.set_index(docs["doc_id"].astype(str))["chars"], errors="coerce")
-    frame = members.assign(chars=members["doc_id"].map(chars).fillna(0).astype("int64"))
-    table = frame.groupby("group", as_index=False).agg(
-        documents=("doc_id", "nunique"), chars=("chars", "sum")
+    chars = pd.Series(
+        pd.to_numeric(docs["chars"], errors="coerce").to_numpy(),
+        index=pd.Index(_objects(docs["doc_id"].astype(str)), dtype=object),
     )
+    frame = pd.DataFrame(
+        {
+            "group": _objects(members["group"]),
+            "doc_id": _objects(members["doc_id"]),
+            "chars": pd.Series(_objects(members["doc_id"]), dtype=object)
+            .map(chars)
+            .fillna(0)
+            .astype("int64")
+            .to_numpy(),
+        }
+    )
+    grouped = frame.groupby("group")
+    table = pd.DataFrame(
+        {"documents": grouped["doc_id"].nunique(), "chars": grouped["chars"].sum()}
+    ).reset_index()
     return table.sort_values(["documents", "group"], ascending=[False, True], ignore_index=True)[
         list(SIZE_COLUMNS)
     ]
@@ -183,6 +217,7 @@ __all__ = [
     "group_names",
     "group_of",
     "group_sizes",
+    "in_groups",
     "membership",
     "region_group",
     "restrict",

@@ -12,14 +12,17 @@ import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Final, Literal
 
+import ahocorasick
 import pandas as pd
 
-from analysis.coding import attach_sentences, build_automaton, match_sentences
+from analysis.coding import attach_sentences, build_automaton, sentence_matches
 from analysis.groups import group_sizes
 from analysis.themes import CodebookError, read_codebook
+from analysis.types import Span
 
 Category = Literal["supply", "demand", "environment"]
 
@@ -184,50 +187,93 @@ def _outcome_mask(sentences: pd.Series, codebook: InstrumentCodebook) -> pd.Seri
     return outcome & ~action
 
 
+@lru_cache(maxsize=8)
+def _automaton(codebook: InstrumentCodebook) -> ahocorasick.Automaton:
+    """One automaton per codebook: ingest codes each document on its own."""
+    return build_automaton(codebook.cue_weights())
+
+
+@dataclass(frozen=True, slots=True)
+class _Rules:
+    """A codebook's lookups, built once per codebook."""
+
+    weights: dict[str, tuple[str, int]]  # cue word -> (instrument, weight)
+    order: dict[str, int]  # instrument -> its place in the codebook (ties go to the first)
+    outcome: re.Pattern[str] | None  # a reported result ...
+    action: re.Pattern[str] | None  # ... unless an action word is there too
+
+
+@lru_cache(maxsize=8)
+def _rules(codebook: InstrumentCodebook) -> _Rules:
+    def alternation(words: tuple[str, ...]) -> re.Pattern[str] | None:
+        return re.compile("|".join(map(re.escape, words))) if words else None
+
+    return _Rules(
+        codebook.cue_weights(),
+        {inst.id: n for n, inst in enumerate(codebook.instruments)},
+        alternation(codebook.outcome_words),
+        alternation(codebook.action_words),
+    )
+
+
+CodedRow = tuple[str, int, int, str, str, str, int, str]  # CODED_COLUMNS
+
+
+def coded_rows(
+    doc_id: str, text: str, codebook: InstrumentCodebook, sentences: list[Span] | None = None
+) -> list[CodedRow]:
+    """The coded sentences of one text as CODED_COLUMNS tuples, in text order (see
+    `code_sentences` for the rule).
+    """
+    rules = _rules(codebook)
+    scored: dict[tuple[int, int], dict[str, list]] = {}  # sentence -> instrument -> score, cues
+    for _, start, end, term, _ in sentence_matches(text, _automaton(codebook), sentences):
+        if term not in rules.weights:
+            continue
+        inst, weight = rules.weights[term]
+        entry = scored.setdefault((start, end), {}).setdefault(inst, [0, []])
+        entry[0] += weight
+        entry[1].append(term)
+    by_id = codebook.by_id()
+    rows: list[CodedRow] = []
+    for (start, end), candidates in scored.items():
+        inst, (score, cues) = min(
+            candidates.items(), key=lambda item: (-item[1][0], rules.order[item[0]])
+        )
+        sentence = text[start:end]
+        outcome = rules.outcome is not None and rules.outcome.search(sentence)
+        if outcome and not (rules.action is not None and rules.action.search(sentence)):
+            continue  # a reported result, no measure to code
+        chosen = by_id[inst]
+        cue_text = "、".join(dict.fromkeys(cues))
+        rows.append((doc_id, start, end, inst, chosen.category, chosen.label, score, cue_text))
+    return sorted(rows, key=lambda row: (row[1], row[2]))
+
+
+def coded_frame(rows: list[CodedRow]) -> pd.DataFrame:
+    """CODED_COLUMNS from `coded_rows` tuples (empty: object columns)."""
+    if not rows:
+        return pd.DataFrame({c: pd.Series(dtype="object") for c in CODED_COLUMNS})
+    frame = pd.DataFrame(rows, columns=list(CODED_COLUMNS))
+    return frame.astype({"start": "int64", "end": "int64", "score": "int64"})
+
+
 def code_sentences(corpus: pd.DataFrame, codebook: InstrumentCodebook) -> pd.DataFrame:
     """One row per coded sentence (CODED_COLUMNS): its instrument, category, score and cues.
 
     `corpus` needs doc_id and text. Each cue word adds its weight to its sub-type; the
     sub-type with the highest score wins (ties: the one listed first in the codebook).
     `cues` are the winner's words, in text order, joined by '、'. Sentences without cue
-    words, or that only report a result, are left out.
+    words, or that only report a result, are left out. Rows are in doc_id, text order.
 
     >>> book = load_instruments()
     >>> corpus = pd.DataFrame({"doc_id": ["a"], "text": ["大力实施消费品以旧换新。"]})
     >>> code_sentences(corpus, book)[["instrument", "cues"]].values.tolist()
     [['demand.consumer_subsidy', '消费、以旧换新']]
     """
-    weights = codebook.cue_weights()
-    order = {inst.id: n for n, inst in enumerate(codebook.instruments)}
     texts = dict(zip(corpus["doc_id"].astype(str), corpus["text"], strict=True))
-    matches, _ = match_sentences(texts.items(), build_automaton(weights))
-    matches = matches[matches["term"].isin(weights)]
-    if matches.empty:
-        return pd.DataFrame({c: pd.Series(dtype="object") for c in CODED_COLUMNS})
-    keys = ["doc_id", "start", "end"]
-    matches = matches.assign(
-        instrument=matches["term"].map(lambda t: weights[t][0]),
-        weight=matches["term"].map(lambda t: weights[t][1]),
-    )
-    scored = matches.groupby([*keys, "instrument"], as_index=False, sort=False).agg(
-        score=("weight", "sum"), cues=("term", lambda t: "、".join(dict.fromkeys(t)))
-    )
-    scored["rank"] = scored["instrument"].map(order)
-    scored = scored.sort_values([*keys, "score", "rank"], ascending=[True, True, True, False, True])
-    best = scored.drop_duplicates(keys, keep="first")
-    sentences = pd.Series(
-        [texts[d][s:e] for d, s, e in zip(best["doc_id"], best["start"], best["end"], strict=True)],
-        index=best.index,
-    )
-    best = best[~_outcome_mask(sentences, codebook)]
-    by_id = codebook.by_id()
-    best = best.assign(
-        category=best["instrument"].map(lambda i: by_id[i].category),
-        label=best["instrument"].map(lambda i: by_id[i].label),
-    )
-    return best.astype({"start": "int64", "end": "int64", "score": "int64"})[
-        list(CODED_COLUMNS)
-    ].reset_index(drop=True)
+    rows = [row for doc_id in sorted(texts) for row in coded_rows(doc_id, texts[doc_id], codebook)]
+    return coded_frame(rows)
 
 
 def code_sentence(sentence: str, codebook: InstrumentCodebook) -> tuple[str, str, str]:
@@ -249,12 +295,29 @@ def instrument_mix(
     """Per group and sub-type: coded sentences, share of the group's coded sentences, and
     sentences per 10,000 characters (MIX_COLUMNS). Every sub-type appears for every group.
     """
-    sizes = group_sizes(docs, members).set_index("group")
+    return mix_table(instrument_counts(coded, members), group_sizes(docs, members), codebook)
+
+
+def instrument_counts(coded: pd.DataFrame, members: pd.DataFrame) -> pd.DataFrame:
+    """group, instrument, sentences: coded sentences per group and sub-type.
+
+    The pandas form of `profiles.instrument_counts`, which runs the same count in the store.
+    """
+    joined = coded.merge(members, on="doc_id", how="inner")
+    return joined.groupby(["group", "instrument"]).size().rename("sentences").reset_index()
+
+
+def mix_table(
+    counts: pd.DataFrame, sizes: pd.DataFrame, codebook: InstrumentCodebook
+) -> pd.DataFrame:
+    """MIX_COLUMNS from per-group counts (group, instrument, sentences) and group sizes
+    (`groups.SIZE_COLUMNS`): every group × sub-type, zeros filled, shares added.
+    """
+    sizes = sizes.set_index("group")
     ids = [inst.id for inst in codebook.instruments]
     grid = pd.MultiIndex.from_product([sizes.index, ids], names=["group", "instrument"])
-    joined = coded.merge(members, on="doc_id", how="inner")
-    counts = joined.groupby(["group", "instrument"]).size().reindex(grid, fill_value=0)
-    table = counts.rename("sentences").reset_index()
+    counted = counts.set_index(["group", "instrument"])["sentences"]
+    table = counted.reindex(grid, fill_value=0).rename("sentences").reset_index()
     by_id = codebook.by_id()
     table["category"] = table["instrument"].map(lambda i: by_id[i].category)
     table["label"] = table["instrument"].map(lambda i: by_id[i].label)
@@ -303,13 +366,18 @@ __all__ = [
     "CATEGORY_LABELS",
     "CODED_COLUMNS",
     "MIX_COLUMNS",
+    "CodedRow",
     "Instrument",
     "InstrumentCodebook",
     "category_mix",
     "code_sentence",
     "code_sentences",
+    "coded_frame",
+    "coded_rows",
     "coded_sentence_table",
+    "instrument_counts",
     "instrument_mix",
     "load_instruments",
+    "mix_table",
     "parse_instruments",
 ]

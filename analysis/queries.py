@@ -53,6 +53,34 @@ def _unique(prefix: str) -> str:
         return f"{prefix}_{next(_names)}"
 
 
+@contextmanager
+def registered(con: duckdb.DuckDBPyConnection, **frames: pd.DataFrame) -> Iterator[dict[str, str]]:
+    """Register `frames` on `con` under unique view names (key -> name), for one query."""
+    names = {key: _unique(f"_{key}") for key in frames}
+    for key, frame in frames.items():
+        con.register(names[key], frame)
+    try:
+        yield names
+    finally:
+        for name in names.values():
+            con.unregister(name)
+
+
+def selection_frame(groups: pd.DataFrame) -> pd.DataFrame:
+    """doc_id, grp (object columns) of a membership frame, as the SQL here reads a selection."""
+    return pd.DataFrame(
+        {
+            "doc_id": groups["doc_id"].astype(str).to_numpy(dtype=object),
+            "grp": groups["group"].astype(str).to_numpy(dtype=object),
+        }
+    )
+
+
+def stopword_frame(stopwords: Iterable[str]) -> pd.DataFrame:
+    """term: the stopwords as a frame to register (sorted, unique)."""
+    return pd.DataFrame({"term": pd.Series(sorted(set(stopwords)), dtype="object")})
+
+
 def selected_doc_ids(store: Store, filters: Filters) -> list[str]:
     """The doc_ids inside `filters`, by the same rules as every page and command."""
     return apply_filters(store.documents(), filters)["doc_id"].astype(str).tolist()
@@ -107,14 +135,8 @@ class TermSource:
 
     @contextmanager
     def _registered(self, **frames: pd.DataFrame) -> Iterator[dict[str, str]]:
-        names = {key: _unique(f"_{key}") for key in frames}
-        for key, frame in frames.items():
-            self.con.register(names[key], frame)
-        try:
+        with registered(self.con, **frames) as names:
             yield names
-        finally:
-            for name in names.values():
-                self.con.unregister(name)
 
     def _kept_sql(self, sel: str, stop: str) -> str:
         """CTEs ending in `kept`: the selected documents' content-term counts (ids), with
@@ -132,14 +154,7 @@ class TermSource:
         """
 
     def _frames(self, groups: pd.DataFrame, stopwords: Iterable[str]) -> dict[str, pd.DataFrame]:
-        sel = pd.DataFrame(
-            {
-                "doc_id": groups["doc_id"].astype(str).to_numpy(dtype=object),
-                "grp": groups["group"].astype(str).to_numpy(dtype=object),
-            }
-        )
-        stop = pd.DataFrame({"term": pd.Series(sorted(set(stopwords)), dtype="object")})
-        return {"sel": sel, "stop": stop}
+        return {"sel": selection_frame(groups), "stop": stopword_frame(stopwords)}
 
     def group_term_counts(
         self, groups: pd.DataFrame, stopwords: Iterable[str], *, top: int | None = None

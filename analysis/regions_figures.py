@@ -1,18 +1,25 @@
 """Figures of the regions comparison: theme heatmap, instrument bars, targets, attainment,
 similarity heatmap and the province map. Built from the analysis tables; pages only place them.
+
+Group names, codebook labels, metrics and document names come from data (a corrected
+region may hold `<b>`), so every one is escaped (`chart_style.label_safe` / `hover_safe`)
+before Plotly sees it; a page that maps a click back to a group compares the clicked label
+with `label_safe` of its groups' names (`raw_names`).
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from typing import Final
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 
 from analysis.attainment import STATUS_LABELS
-from analysis.chart_style import style
+from analysis.chart_style import hover_safe, label_safe, style
 from analysis.instruments import CATEGORY_LABELS
 
 # One colour family per instrument category, one shade per sub-type.
@@ -37,6 +44,15 @@ def _styled(figure: go.Figure, *, title: str, height: int | None = None) -> go.F
     return style(figure, title=title, left_labels=labels, height=height)
 
 
+def raw_names(names: Iterable[str]) -> dict[str, str]:
+    """escaped label -> raw name, to map a clicked axis label back to its group."""
+    return {label_safe(name): name for name in names}
+
+
+def _safe(values: Iterable[object]) -> list[str]:
+    return [label_safe(v) for v in values]
+
+
 def theme_heatmap(profile: pd.DataFrame, *, value: str = "per_10k") -> go.Figure:
     """Groups × themes, coloured by `value` (per_10k or share); hover shows hits and sentences."""
     wide = profile.pivot(index="label", columns="group", values=value)
@@ -47,8 +63,8 @@ def theme_heatmap(profile: pd.DataFrame, *, value: str = "per_10k") -> go.Figure
     figure = go.Figure(
         go.Heatmap(
             z=wide.to_numpy(),
-            x=list(wide.columns),
-            y=list(wide.index),
+            x=_safe(wide.columns),
+            y=_safe(wide.index),
             text=text.to_numpy(),
             texttemplate="%{text}",
             customdata=hits.to_numpy(),
@@ -71,8 +87,8 @@ def _clickable_cells(figure: go.Figure, wide: pd.DataFrame, hits: pd.DataFrame) 
     cells = wide.stack().rename("value").reset_index()
     cells.columns = ["label", "group", "value"]
     figure.add_scatter(
-        x=cells["group"],
-        y=cells["label"],
+        x=_safe(cells["group"]),
+        y=_safe(cells["label"]),
         mode="markers",
         marker={"size": 18, "opacity": 0.01, "color": "#000000", "symbol": "square"},
         customdata=hits.stack().reindex(pd.MultiIndex.from_frame(cells[["label", "group"]])),
@@ -90,14 +106,15 @@ def instrument_bars(mix: pd.DataFrame) -> go.Figure:
             shades, zip(subtypes["instrument"], subtypes["label"], strict=True), strict=False
         ):
             rows = mix[mix["instrument"] == inst]
+            name = label_safe(f"{CATEGORY_LABELS[category]}·{label}")
             figure.add_bar(
-                x=rows["group"],
+                x=_safe(rows["group"]),
                 y=rows["share"],
-                name=f"{CATEGORY_LABELS[category]}·{label}",
+                name=name,
                 marker_color=shade,
                 customdata=rows[["sentences", "instrument"]].to_numpy(),
                 hovertemplate="%{x}<br>"
-                + f"{CATEGORY_LABELS[category]}·{label}"
+                + name
                 + "<br>%{y:.1%}（%{customdata[0]} 句）<extra></extra>",
             )
     figure.update_layout(barmode="stack", yaxis_tickformat=".0%", yaxis_title="占已编码句子")
@@ -115,10 +132,11 @@ def targets_strip(targets: pd.DataFrame) -> go.Figure:
             x=rows["deadline"],
             y=rows["value"],
             mode="markers",
-            name=group,
+            name=label_safe(group),
             marker={"color": colour, "size": 10, "opacity": 0.8},
-            customdata=rows[["metric"]].to_numpy(),
-            hovertemplate=group + "<br>%{customdata[0]}<br>%{y:,.4g}（期限 %{x}）<extra></extra>",
+            customdata=[[hover_safe(m)] for m in rows["metric"]],
+            hovertemplate=label_safe(group)
+            + "<br>%{customdata[0]}<br>%{y:,.4g}（期限 %{x}）<extra></extra>",
         )
     figure.update_xaxes(title="期限", dtick=1)
     figure.update_yaxes(title="目标值")
@@ -131,7 +149,7 @@ def attainment_bars(table: pd.DataFrame) -> go.Figure:
     for status, colour in STATUS_COLOURS.items():
         counts = table[table["status"] == status].groupby("group").size()
         figure.add_bar(
-            x=list(counts.index),
+            x=_safe(counts.index),
             y=counts.to_numpy(),
             name=STATUS_LABELS[status],
             marker_color=colour,
@@ -147,8 +165,8 @@ def similarity_heatmap(
     figure = go.Figure(
         go.Heatmap(
             z=matrix.to_numpy(),
-            x=list(matrix.columns),
-            y=list(matrix.index),
+            x=_safe(matrix.columns),
+            y=_safe(matrix.index),
             zmin=0,
             zmax=1,
             colorscale="Viridis",
@@ -160,15 +178,19 @@ def similarity_heatmap(
     return _styled(figure, title=title, height=max(380, 28 * len(matrix)))
 
 
-def _outline(geometry: dict) -> tuple[list[float | None], list[float | None]]:
-    """x and y of every ring of a (Multi)Polygon, rings separated by gaps (None)."""
-    xs: list[float | None] = []
-    ys: list[float | None] = []
-    for polygon in geometry["coordinates"]:
-        for ring in polygon:
-            xs.extend([p[0] for p in ring] + [None])
-            ys.extend([p[1] for p in ring] + [None])
-    return xs, ys
+def _outline(geometry: dict) -> tuple[np.ndarray, np.ndarray]:
+    """x and y of every ring of a (Multi)Polygon, rings separated by gaps (NaN, drawn as
+    breaks). Arrays, not lists: Plotly validates a list point by point, which took a
+    quarter of a second for the provinces.
+    """
+    rings = [
+        np.asarray(ring, dtype=float)[:, :2]
+        for polygon in geometry["coordinates"]
+        for ring in polygon
+    ]
+    gap = np.full((1, 2), np.nan)
+    points = np.concatenate([part for ring in rings for part in (ring, gap)]) if rings else gap
+    return points[:, 0], points[:, 1]
 
 
 def province_map(
@@ -201,9 +223,11 @@ def province_map(
             fill="toself",
             fillcolor=colour,
             line={"color": "#8c8c8c", "width": 0.6},
-            name=name,
+            name=label_safe(name),
             hoveron="fills",
-            text=f"{name}<br>{measure} {float(value):,.3g}" if has_value else f"{name}<br>无数据",
+            text=f"{label_safe(name)}<br>{label_safe(measure)} {float(value):,.3g}"
+            if has_value
+            else f"{label_safe(name)}<br>无数据",
             hoverinfo="text",
             showlegend=False,
         )
@@ -238,6 +262,7 @@ __all__ = [
     "attainment_bars",
     "instrument_bars",
     "province_map",
+    "raw_names",
     "similarity_heatmap",
     "targets_strip",
     "theme_heatmap",

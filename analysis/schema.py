@@ -52,6 +52,16 @@ CREATE TABLE IF NOT EXISTS terms (
 );
 CREATE TABLE IF NOT EXISTS doc_index (doc_id VARCHAR PRIMARY KEY, doc_idx INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS doc_terms (doc_idx INTEGER, term_id INTEGER, count INTEGER);
+-- The shipped codebooks applied at ingest (the `code` stage, see analysis.codes): one row per
+-- theme-word occurrence, and one per sentence coded with a policy instrument. Offsets are
+-- into clean_text; start/end delimit the sentence, pos the word.
+CREATE TABLE IF NOT EXISTS theme_hits (
+    doc_id VARCHAR, theme VARCHAR, term VARCHAR, start INTEGER, "end" INTEGER, pos INTEGER
+);
+CREATE TABLE IF NOT EXISTS instrument_codes (
+    doc_id VARCHAR, start INTEGER, "end" INTEGER, instrument VARCHAR, category VARCHAR,
+    label VARCHAR, score INTEGER, cues VARCHAR
+);
 """
 
 DOCUMENT_INSERT: Final = (

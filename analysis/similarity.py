@@ -44,17 +44,15 @@ def count_matrix(counts: pd.DataFrame, key: str) -> tuple[list[str], list[str], 
     return [str(r) for r in row_labels], [str(t) for t in term_labels], matrix
 
 
-def _tfidf_matrix(counts: pd.DataFrame, key: str) -> tuple[list[str], np.ndarray]:
-    """Row labels and L2-normed TF-IDF rows of counts aggregated by `key`."""
-    labels, _, matrix = count_matrix(counts, key)
+def tfidf_rows(matrix: np.ndarray) -> np.ndarray:
+    """L2-normed TF-IDF rows of a row × term count matrix (smoothed idf over the rows)."""
     n = matrix.shape[0]
     df = (matrix > 0).sum(axis=0)
     idf = np.log((1 + n) / (1 + df)) + 1
     totals = matrix.sum(axis=1, keepdims=True)
     weighted = np.divide(matrix, totals, out=np.zeros_like(matrix), where=totals > 0) * idf
     norms = np.linalg.norm(weighted, axis=1, keepdims=True)
-    normed = np.divide(weighted, norms, out=np.zeros_like(weighted), where=norms > 0)
-    return labels, normed
+    return np.divide(weighted, norms, out=np.zeros_like(weighted), where=norms > 0)
 
 
 def similarity_matrix(
@@ -86,7 +84,17 @@ def similarity_matrix(
     if max_terms is not None:
         top = kept.groupby("term")["count"].sum().nlargest(max_terms).index
         kept = kept[kept["term"].isin(top)]
-    labels, normed = _tfidf_matrix(kept, key)
+    labels, _, matrix = count_matrix(kept, key)
+    return similarity_from_counts(labels, matrix)
+
+
+def similarity_from_counts(labels: list[str], matrix: np.ndarray) -> pd.DataFrame:
+    """The square cosine-similarity frame of TF-IDF rows of a label × term count matrix
+    (as `similarity_matrix` computes it; `profiles.term_matrix` gives such a matrix).
+    """
+    if not labels:
+        return pd.DataFrame(dtype=float)
+    normed = tfidf_rows(matrix)
     sims = np.clip(normed @ normed.T, 0.0, 1.0)
     sims = (sims + sims.T) / 2  # exact symmetry despite float rounding
     has_terms = np.linalg.norm(normed, axis=1) > 0
@@ -113,10 +121,23 @@ def nearest_documents(
     if doc_id not in set(counts["doc_id"]):
         raise SimilarityError(f"文档 {doc_id} 不在所选文档中（或没有可比较的词）")
     kept = _content(counts, stopwords)
-    top_terms = kept.groupby("term")["count"].sum().nlargest(5_000).index
-    labels, normed = _tfidf_matrix(kept[kept["term"].isin(top_terms)], "doc_id")
+    top_terms = kept.groupby("term")["count"].sum().nlargest(NEAREST_TERMS).index
+    labels, _, matrix = count_matrix(kept[kept["term"].isin(top_terms)], "doc_id")
+    return nearest_from_counts(labels, matrix, doc_id, top=top)
+
+
+NEAREST_TERMS: Final = 5_000  # most frequent terms of the selection the neighbours compare
+
+
+def nearest_from_counts(
+    labels: list[str], matrix: np.ndarray, doc_id: str, *, top: int = 10
+) -> pd.DataFrame:
+    """The `top` rows most similar to `doc_id` (NEAREST_COLUMNS) in a document × term
+    count matrix, itself excluded.
+    """
     if doc_id not in labels:
         raise SimilarityError(f"文档 {doc_id} 没有可比较的实词")
+    normed = tfidf_rows(matrix)
     row = pd.Series(normed @ normed[labels.index(doc_id)], index=labels).drop(doc_id)
     nearest = row.sort_values(ascending=False).head(top)
     return pd.DataFrame({"doc_id": nearest.index, "similarity": nearest.to_numpy()})
@@ -128,6 +149,9 @@ __all__ = [
     "SimilarityError",
     "count_matrix",
     "nearest_documents",
+    "nearest_from_counts",
+    "similarity_from_counts",
     "similarity_matrix",
     "similarity_pairs",
+    "tfidf_rows",
 ]

@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 import duckdb
 import pandas as pd
@@ -51,6 +51,9 @@ from analysis.types import (
     META_FIELDS,
 )
 from analysis.validation import validate_field  # re-exported: corrections are checked there
+
+if TYPE_CHECKING:
+    from analysis.codes import DocumentCodes
 
 STORE_ENV: Final = "POLICYLENS_STORE"
 # Which origin wins when several say something about one field (later wins).
@@ -81,6 +84,7 @@ class StoredDocument:
     overrides: Mapping[str, tuple[str, str]]  # field -> (value, origin)
     token_counts: pd.DataFrame | None = None  # term, count
     quantities: pd.DataFrame | None = None  # targets.TARGET_COLUMNS
+    codes: DocumentCodes | None = None  # theme hits and instrument codes
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +95,7 @@ class DocumentParts:
     detections: pd.DataFrame | None = None  # field, value, evidence, confidence
     token_counts: pd.DataFrame | None = None  # doc_id, term, count
     quantities: pd.DataFrame | None = None  # targets.TARGET_COLUMNS
+    codes: DocumentCodes | None = None  # theme hits and instrument codes
 
 
 # A program that finds the store busy waits this long before giving up (writers hold it for
@@ -266,6 +271,20 @@ class Store:
             texts = con.execute("SELECT doc_id, clean_text AS text FROM documents").df()
         return docs.merge(texts, on="doc_id", how="left")
 
+    def texts(self, doc_ids: Sequence[str]) -> pd.DataFrame:
+        """doc_id, text (clean) of `doc_ids` only, in `documents()` order: an analysis of a
+        few groups reads their texts, not the whole corpus's.
+        """
+        with self._connect() as con:
+            con.register("text_ids", pd.DataFrame({"doc_id": list(doc_ids)}, dtype=object))
+            try:
+                return con.execute(
+                    """SELECT doc_id, clean_text AS text FROM documents
+                       WHERE doc_id IN (SELECT doc_id FROM text_ids) ORDER BY source"""
+                ).df()
+            finally:
+                con.unregister("text_ids")
+
     def text(self, doc_id: str, *, raw: bool = False) -> str:
         column = "raw_text" if raw else "clean_text"
         with self._connect() as con:
@@ -398,7 +417,14 @@ class Store:
                     """DELETE FROM doc_terms WHERE doc_idx IN (SELECT doc_idx FROM doc_index
                        WHERE doc_id IN (SELECT doc_id FROM incoming_ids))"""
                 ).fetchall()
-                for table in ("documents", "changes", "detections", "token_counts", "quantities"):
+                for table in (
+                    "documents",
+                    "changes",
+                    "detections",
+                    "token_counts",
+                    "quantities",
+                    *CODE_TABLES,
+                ):
                     con.execute(
                         f"DELETE FROM {table} WHERE doc_id IN (SELECT doc_id FROM incoming_ids)"
                     ).fetchall()
@@ -440,6 +466,7 @@ class Store:
             lambda d: None if d.quantities is None else d.quantities.assign(doc_id=d.doc_id),
         )
         _insert_frame(con, "quantities", quantities, f"doc_id, {QUANTITY_SELECT}")
+        _insert_codes(con, [d.codes for d in documents if d.codes is not None])
 
     def write_parts(self, parts: list[DocumentParts], *, pipeline: str) -> None:
         """Replace the recomputed parts of stored documents and record `pipeline` for them,
@@ -480,6 +507,10 @@ class Store:
                     _index_counts(con, stacked)
                 else:
                     _insert_frame(con, table, stacked, f"doc_id, {QUANTITY_SELECT}")
+            coded = [p for p in parts if p.codes is not None]
+            if coded:
+                _delete_codes(con, [p.doc_id for p in coded])
+                _insert_codes(con, [p.codes for p in coded if p.codes is not None])
             con.register("changed_ids", pd.DataFrame({"doc_id": [p.doc_id for p in parts]}))
             con.execute(
                 """UPDATE documents SET pipeline = ?
@@ -528,7 +559,7 @@ class Store:
         that scale past one machine (DuckDB, Spark, Dask, Polars read them directly).
 
         Tables: documents (effective metadata + clean text), token_counts, quantities,
-        detections, changes. Returns table, rows, path.
+        detections, changes, theme_hits, instrument_codes. Returns table, rows, path.
         """
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
@@ -551,6 +582,11 @@ class Store:
                                  JOIN doc_keys k USING (doc_id)""",
                 "changes": """SELECT k.province, k.year, t.* FROM changes t
                               JOIN doc_keys k USING (doc_id)""",
+                **{
+                    table: f"""SELECT k.province, k.year, t.* FROM {table} t
+                               JOIN doc_keys k USING (doc_id)"""
+                    for table in CODE_TABLES
+                },
             }
             for table, query in sources.items():
                 target = folder / table
@@ -708,6 +744,32 @@ def _insert_frame(
     con.register("incoming", frame)
     con.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM incoming").fetchall()
     con.unregister("incoming")
+
+
+CODE_TABLES: Final = ("theme_hits", "instrument_codes")
+THEME_HIT_INSERT: Final = 'doc_id, theme, term, start, "end", pos'
+INSTRUMENT_CODE_INSERT: Final = 'doc_id, start, "end", instrument, category, label, score, cues'
+
+
+def _delete_codes(con: duckdb.DuckDBPyConnection, doc_ids: list[str]) -> None:
+    """Drop the stored codes of `doc_ids` (they are about to be recoded)."""
+    con.register("recoded_ids", pd.DataFrame({"doc_id": doc_ids}, dtype=object))
+    try:
+        for table in CODE_TABLES:
+            con.execute(
+                f"DELETE FROM {table} WHERE doc_id IN (SELECT doc_id FROM recoded_ids)"
+            ).fetchall()
+    finally:
+        con.unregister("recoded_ids")
+
+
+def _insert_codes(con: duckdb.DuckDBPyConnection, codes: list[DocumentCodes]) -> None:
+    """Theme hits and instrument codes of a batch, one insert per table."""
+    from analysis.codes import codes_frames
+
+    hits, coded = codes_frames(codes)
+    _insert_frame(con, "theme_hits", hits, THEME_HIT_INSERT)
+    _insert_frame(con, "instrument_codes", coded, INSTRUMENT_CODE_INSERT)
 
 
 def _documents_frame(documents: list[StoredDocument]) -> pd.DataFrame:

@@ -33,6 +33,7 @@ from analysis.numbers import (
 )
 from analysis.quantity_columns import QUANTITY_DTYPES, QUANTITY_NAMES
 from analysis.redaction import PLACEHOLDER_RE, placeholder_spans, touches_placeholder
+from analysis.sentences import split_sentences
 from analysis.target_deadlines import _deadline
 from analysis.target_kinds import (
     _allocated,
@@ -59,29 +60,9 @@ from analysis.types import Span
 TARGET_COLUMNS: Final[tuple[str, ...]] = QUANTITY_NAMES
 CORPUS_KEY_COLUMNS: Final[tuple[str, ...]] = ("doc_id", "source", "province", "city", "year")
 
-_SENTENCE_RE: Final = re.compile(r"[^。！？；;!?\n]+[。！？；;!?]?")
 _LIST_GAP_RE: Final = re.compile(r"^[、和及与]$|^、和$")
 _QUOTES_BEFORE: Final = "“「《\"'‘"
 _MIN_CHINESE_VALUE: Final = 10.0  # `一个`, `三大`, `两个覆盖` are rhetoric, not quantities
-
-
-# --------------------------------------------------------------------------- segmentation
-
-
-def split_sentences(text: str) -> list[Span]:
-    """Sentences as spans, split on 。！？； and newlines (some texts are one line).
-
-    >>> [ "一。二"[s.start:s.end] for s in split_sentences("一。二")]
-    ['一。', '二']
-    """
-    spans = []
-    for m in _SENTENCE_RE.finditer(text):
-        start, end = m.start(), m.end()
-        while start < end and text[start].isspace():
-            start += 1
-        if start < end:
-            spans.append(Span(start, end))
-    return spans
 
 
 def _heading_year(heading: str, rules: Rules) -> int | None:

@@ -11,14 +11,17 @@ from __future__ import annotations
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Final
 
+import ahocorasick
 import pandas as pd
 
-from analysis.coding import attach_sentences, build_automaton, match_sentences
+from analysis.coding import attach_sentences, build_automaton, sentence_matches
 from analysis.errors import PolicyLensError
 from analysis.groups import group_sizes
+from analysis.types import Span
 
 THEMES_PATH: Final = Path(__file__).parent / "data" / "themes.toml"
 CODEBOOK_COLUMNS: Final[tuple[str, ...]] = ("theme", "label", "group", "description", "terms")
@@ -35,6 +38,7 @@ PROFILE_COLUMNS: Final[tuple[str, ...]] = (
     "share",
 )
 SENTENCE_COLUMNS: Final[tuple[str, ...]] = ("group", "doc_id", "theme", "terms", "sentence")
+THEME_COUNT_COLUMNS: Final[tuple[str, ...]] = ("group", "theme", "hits", "docs", "sentences")
 
 
 class CodebookError(PolicyLensError, ValueError):
@@ -137,20 +141,46 @@ def load_themes(path: str | Path | None = None) -> ThemeCodebook:
     return parse_themes(read_codebook(file, "主题词表"), source=str(file))
 
 
+@lru_cache(maxsize=8)
+def _automaton(codebook: ThemeCodebook) -> ahocorasick.Automaton:
+    """One automaton per codebook: ingest codes each document on its own."""
+    return build_automaton(codebook.term_index())
+
+
+HitRow = tuple[str, str, str, int, int, int]  # HIT_COLUMNS
+
+
+def hit_rows(
+    doc_id: str, text: str, codebook: ThemeCodebook, sentences: list[Span] | None = None
+) -> list[HitRow]:
+    """The theme-word occurrences of one text as HIT_COLUMNS tuples, in text order."""
+    index = codebook.term_index()
+    return [
+        (doc_id, index[term], term, start, end, pos)
+        for _, start, end, term, pos in sentence_matches(text, _automaton(codebook), sentences)
+        if term in index
+    ]
+
+
 def theme_hits(corpus: pd.DataFrame, codebook: ThemeCodebook) -> pd.DataFrame:
     """Every occurrence of a theme word (HIT_COLUMNS), with its sentence's span.
 
-    `corpus` needs doc_id and text. Computed once per corpus and codebook; the profiles
-    of any grouping are aggregations of it.
+    `corpus` needs doc_id and text. Computed once per corpus and codebook (at ingest for
+    the shipped codebook, see `analysis.codes`); the profiles of any grouping are
+    aggregations of it.
     """
-    index = codebook.term_index()
-    matches, _ = match_sentences(
-        zip(corpus["doc_id"].astype(str), corpus["text"], strict=True), build_automaton(index)
-    )
-    matches = matches[matches["term"].isin(index)]
-    return matches.assign(theme=matches["term"].map(index))[list(HIT_COLUMNS)].reset_index(
-        drop=True
-    )
+    rows = [
+        row
+        for doc_id, text in zip(corpus["doc_id"].astype(str), corpus["text"], strict=True)
+        for row in hit_rows(doc_id, text, codebook)
+    ]
+    return hits_frame(rows)
+
+
+def hits_frame(rows: list[HitRow]) -> pd.DataFrame:
+    """HIT_COLUMNS from `hit_rows` tuples."""
+    frame = pd.DataFrame(rows, columns=list(HIT_COLUMNS))
+    return frame.astype({"start": "int64", "end": "int64", "pos": "int64"})
 
 
 def theme_profile(
@@ -171,15 +201,34 @@ def theme_profile(
     >>> table[["group", "hits", "per_10k"]].values.tolist()
     [['安徽省', 2, 200.0]]
     """
-    sizes = group_sizes(docs, members).set_index("group")
-    grid = pd.MultiIndex.from_product(
-        [sizes.index, [t.id for t in codebook.themes]], names=["group", "theme"]
-    )
+    return profile_table(theme_counts(hits, members), group_sizes(docs, members), codebook)
+
+
+def theme_counts(hits: pd.DataFrame, members: pd.DataFrame) -> pd.DataFrame:
+    """group, theme, hits, docs, sentences (THEME_COUNT_COLUMNS) of the groups' hits.
+
+    The pandas form of `profiles.theme_counts`, which runs the same count in the store.
+    """
     joined = hits.merge(members, on="doc_id", how="inner")
     keys = ["group", "theme"]
     counted = joined.groupby(keys).agg(hits=("term", "size"), docs=("doc_id", "nunique"))
     distinct = joined.drop_duplicates([*keys, "doc_id", "start"])
     counted["sentences"] = distinct.groupby(keys).size()
+    return counted.reset_index()[list(THEME_COUNT_COLUMNS)]
+
+
+def profile_table(
+    counts: pd.DataFrame, sizes: pd.DataFrame, codebook: ThemeCodebook
+) -> pd.DataFrame:
+    """PROFILE_COLUMNS from per-group counts (THEME_COUNT_COLUMNS) and group sizes
+    (`groups.SIZE_COLUMNS`): every group × theme, zeros filled, per_10k and share added.
+    """
+    sizes = sizes.set_index("group")
+    grid = pd.MultiIndex.from_product(
+        [sizes.index, [t.id for t in codebook.themes]], names=["group", "theme"]
+    )
+    keys = ["group", "theme"]
+    counted = counts.set_index(keys)[["hits", "docs", "sentences"]]
     table = counted.reindex(grid, fill_value=0).reset_index()
     table["chars"] = table["group"].map(sizes["chars"]).astype("int64")
     table["per_10k"] = (table["hits"] * 10_000 / table["chars"].where(table["chars"] > 0)).fillna(
@@ -220,11 +269,17 @@ __all__ = [
     "HIT_COLUMNS",
     "PROFILE_COLUMNS",
     "SENTENCE_COLUMNS",
+    "THEME_COUNT_COLUMNS",
     "CodebookError",
+    "HitRow",
     "Theme",
     "ThemeCodebook",
+    "hit_rows",
+    "hits_frame",
     "load_themes",
     "parse_themes",
+    "profile_table",
+    "theme_counts",
     "theme_hits",
     "theme_profile",
     "theme_sentences",

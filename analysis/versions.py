@@ -1,16 +1,16 @@
 """Per-stage versions: what must be recomputed when code or rules change.
 
 Each stored document records the version of every stage that produced it (cleaning,
-metadata, segmentation, quantities); segmentation's also covers the user's dictionary
-(`with_user_words`). A stage's version hashes the source of its module and
+metadata, segmentation, quantities, codebook codes); segmentation's also covers the user's
+dictionary (`with_user_words`). A stage's version hashes the source of its module and
 of every `analysis` module that one imports (followed through the imports, so a helper
 module added later counts without editing a list here), plus each data file under
 `analysis/data/` those modules name. A change to `target_rules.toml` thus changes the
 quantities version only, and reprocessing re-extracts quantities and nothing else.
 
 Stages depend on each other as the data flows: new clean text redoes everything, new
-metadata redoes quantities (their deadlines read the document's year), segmentation and
-quantities stand alone.
+metadata redoes quantities (their deadlines read the document's year), segmentation,
+quantities and codes (theme hits and policy-instrument codes) stand alone.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ STAGE_MODULES: Final = {
     "meta": "metadata",
     "seg": "segmentation",
     "qty": "targets",
+    "code": "codes",
 }
 STAGES: Final = tuple(STAGE_MODULES)
 # A stage to redo also redoes these.
@@ -39,6 +40,7 @@ DOWNSTREAM: Final = {
     "meta": frozenset({"meta", "qty"}),
     "seg": frozenset({"seg"}),
     "qty": frozenset({"qty"}),
+    "code": frozenset({"code"}),
 }
 
 
@@ -105,20 +107,21 @@ def with_user_words(versions: Mapping[str, str], words: Sequence[str]) -> dict[s
 
 
 def version_string(versions: Mapping[str, str]) -> str:
-    """The form kept in the store: `clean=…;meta=…;seg=…;qty=…`."""
+    """The form kept in the store: `clean=…;meta=…;seg=…;qty=…;code=…`."""
     return ";".join(f"{stage}={versions[stage]}" for stage in STAGES)
 
 
 def stages_to_redo(stored: str, current: Mapping[str, str]) -> frozenset[str]:
     """The stages a document stored under `stored` needs redone to be current.
 
-    Anything unreadable (a store from before per-stage versions) redoes everything.
+    Anything unreadable (a store from before per-stage versions) redoes everything; a
+    stage added since the document was stored (none recorded for it) is redone alone.
     """
     parts = dict(p.split("=", 1) for p in stored.split(";") if "=" in p)
-    if set(parts) != set(STAGES):
+    if not parts or set(parts) - set(STAGES):
         return frozenset(STAGES)
     redo: set[str] = set()
     for stage in STAGES:
-        if parts[stage] != current[stage]:
+        if parts.get(stage) != current[stage]:
             redo |= DOWNSTREAM[stage]
     return frozenset(redo)

@@ -190,11 +190,10 @@ def targets_view(selection: Selection, options: Mapping[str, object]) -> View:
 def regions_view(selection: Selection, options: Mapping[str, object]) -> View:
     """Themes, instrument mix and target attainment of the selection's provinces, or of the
     groups chosen on the page (`cmp`, grouped by `cmp_by` at level `cmp_lv`)."""
-    from analysis import regions_figures
+    from analysis import profiles, regions_figures
     from analysis.attainment import attainment
+    from analysis.codes import default_codebooks
     from analysis.groups import membership, restrict
-    from analysis.instruments import code_sentences, instrument_mix, load_instruments
-    from analysis.themes import load_themes, theme_hits, theme_profile
 
     view = View("regions", VIEW_TITLES["regions"])
     docs = selection.docs
@@ -208,16 +207,15 @@ def regions_view(selection: Selection, options: Mapping[str, object]) -> View:
     chosen = [str(g) for g in options.get("cmp") or ()]  # type: ignore[union-attr]
     if chosen:
         members = restrict(members, chosen)
-    corpus = selection.store.corpus()
-    corpus = corpus[corpus["doc_id"].isin(members["doc_id"])]
-    themes, instruments = load_themes(), load_instruments()
-    profile = theme_profile(theme_hits(corpus, themes), members, docs, themes)
-    mix = instrument_mix(code_sentences(corpus, instruments), members, docs, instruments)
+    store = selection.store
+    themes, instruments = default_codebooks()
+    profile = profiles.theme_profile(store, members, docs, themes)
+    mix = profiles.instrument_mix(store, members, docs, instruments)
     view.figures["主题强度"] = regions_figures.theme_heatmap(profile)
     view.figures["政策工具结构"] = regions_figures.instrument_bars(mix)
     view.tables["主题强度"] = localised(profile)
     view.tables["政策工具结构"] = localised(mix)
-    reached = attainment(selection.quantities(), members)
+    reached = attainment(profiles.quantities_for_attainment(store, members, docs), members)
     if not reached.empty:
         view.figures["目标实现"] = regions_figures.attainment_bars(reached)
         view.tables["目标实现"] = localised(reached)

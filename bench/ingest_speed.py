@@ -10,7 +10,8 @@ Phases, each in its own process so its wall time and peak memory are its own:
 * project: `python -m analysis ingest` work (`corpus.ingest_paths`) into a new store, with
   `--workers` processes (default: every core this process may use);
 * stages (`--stages`): each per-document stage timed alone in one process, as throughput in
-  characters per second (read+decode, clean, metadata, segment+count, quantities, write).
+  characters per second (read+decode, clean, metadata, segment+count, quantities, theme +
+  instrument codes, write).
 
 Peak RSS is the largest single process of the phase (the main one or one worker), from
 `resource.getrusage`. The corpus defaults to ../shared/corpus; the script exits cleanly
@@ -92,6 +93,7 @@ def phase_project(files: list[Path], workers: int | None) -> dict:
 def phase_stages(files: list[Path]) -> dict:
     """Each stage over every document, one process: seconds and characters it read."""
     from analysis import cleaning, metadata
+    from analysis.codes import document_codes
     from analysis.corpus import process_document, token_counter_for
     from analysis.errors import RejectedFile
     from analysis.loading import read_path
@@ -129,6 +131,7 @@ def phase_stages(files: list[Path]) -> dict:
             )
             timed("segment + count", len(clean), token_counts, "d", clean, segmenter)
             timed("quantities", len(clean), extract_quantities, clean, doc_year=None)
+            timed("theme + instrument codes", len(clean), document_codes, "d", clean)
     with tempfile.TemporaryDirectory(prefix="policylens-stages-") as tmp:
         store = Store(Path(tmp) / "stages.duckdb")
         counter = token_counter_for(store)

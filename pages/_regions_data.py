@@ -1,108 +1,283 @@
-"""Data access of the regions page, in one thin place: everything it reads from the store
-goes through here (cached per store version), so a faster query layer can be swapped in
-without touching the page.
+"""Data access of the regions page, in one thin place: every table it shows is a query in
+the store (`analysis.profiles`, `analysis.queries`) over the chosen groups only, cached per
+store version and choice as a second layer.
+
+With the shipped codebooks, themes and instruments are aggregations of the codes stored at
+ingest; a codebook the user loads (its TOML text is part of the cache key) is applied on the
+fly to the chosen documents' texts, read for those documents only.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+import hashlib
+from collections.abc import Callable
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
+from analysis import profiles
 from analysis.attainment import attainment
 from analysis.boundaries import city_geojson, province_geojson
-from analysis.compare import distinctive_by_group
-from analysis.instruments import code_sentences, load_instruments, parse_instruments
+from analysis.chart_style import with_context
+from analysis.codes import default_codebooks
+from analysis.compare import compared_targets, headline
+from analysis.groups import in_groups
 from analysis.segmentation import stopword_set
-from analysis.similarity import nearest_documents, similarity_matrix
-from analysis.themes import load_themes, parse_themes, theme_hits
-from pages._common import get_store, selected_quantities, store_version
+from analysis.similarity import SimilarityError, similarity_from_counts
+from analysis.themes import parse_themes, theme_hits, theme_profile, theme_sentences
+from pages._common import chart_context, get_store, store_version
+
+DISTINCTIVE_TOP = 15  # terms per group
+SIMILARITY_TERMS = 20_000  # most frequent terms compared (groups, documents)
 
 
-@st.cache_data(show_spinner=False)
-def _corpus(version: str) -> pd.DataFrame:
-    return get_store().corpus()
-
-
-def all_corpus() -> pd.DataFrame:
-    """Every clean text (cached per store version): the codebooks read whole sentences."""
-    return _corpus(store_version())
-
-
-@st.cache_data(show_spinner=False)
-def _token_counts(version: str) -> pd.DataFrame:
-    return get_store().token_counts()
-
-
-def selected_counts(docs: pd.DataFrame) -> pd.DataFrame:
-    """Stored token counts of `docs` (similarity and distinctive terms read them whole)."""
-    counts = _token_counts(store_version())
-    return counts[counts["doc_id"].isin(docs["doc_id"])]
-
-
-@st.cache_data(show_spinner="正在按主题词表统计全部文档（每个文档库版本只做一次）…")
-def _theme_hits(version: str, codebook_text: str | None) -> pd.DataFrame:
-    book = parse_themes(codebook_text) if codebook_text else load_themes()
-    return theme_hits(all_corpus(), book)
-
-
-@st.cache_data(show_spinner="正在为全部文档的句子编码政策工具（每个文档库版本只做一次）…")
-def _coded(version: str, codebook_text: str | None) -> pd.DataFrame:
-    book = parse_instruments(codebook_text) if codebook_text else load_instruments()
-    return code_sentences(all_corpus(), book)
-
-
-def theme_hits_for(doc_ids: pd.Series, codebook_text: str | None = None) -> pd.DataFrame:
-    hits = _theme_hits(store_version(), codebook_text)
-    return hits[hits["doc_id"].isin(doc_ids)]
-
-
-def coded_for(doc_ids: pd.Series, codebook_text: str | None = None) -> pd.DataFrame:
-    coded = _coded(store_version(), codebook_text)
-    return coded[coded["doc_id"].isin(doc_ids)]
-
-
-def counts_for(docs: pd.DataFrame) -> pd.DataFrame:
-    return selected_counts(docs)
-
-
-def quantities_for(doc_ids: pd.Series) -> pd.DataFrame:
-    quantities = selected_quantities()
-    return quantities[quantities["doc_id"].isin(doc_ids)]
-
-
-@st.cache_data(show_spinner=False, max_entries=256)
-def _text(version: str, doc_id: str) -> str:
-    return get_store().text(doc_id)
-
-
-class _StoreTexts(Mapping[str, str]):
-    """Clean texts fetched one document at a time, only for the sentences shown (the whole
-    corpus is 14 M characters; copying it out of the cache on every rerun took seconds).
+def _key(*frames: pd.DataFrame | pd.Series) -> str:
+    """The cache key of an analysis of `frames` in this store version: a digest of their
+    rows. The frames themselves are passed as `_`-named (unhashed) arguments: Streamlit
+    hashing a membership frame on every lookup cost tens of milliseconds per table.
     """
-
-    def __init__(self, doc_ids: pd.Series) -> None:
-        self._ids = set(doc_ids.astype(str))
-
-    def __getitem__(self, doc_id: str) -> str:
-        if doc_id not in self._ids:
-            raise KeyError(doc_id)
-        return _text(store_version(), doc_id)
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._ids)
-
-    def __len__(self) -> int:
-        return len(self._ids)
-
-
-def texts_for(doc_ids: pd.Series) -> Mapping[str, str]:
-    return _StoreTexts(doc_ids)
+    digest = hashlib.sha1(store_version().encode())
+    for frame in frames:
+        digest.update(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes())
+        digest.update(b"|")
+    return digest.hexdigest()
 
 
 def stopwords() -> set[str]:
     return stopword_set(user=get_store().user_words("stopword"))
+
+
+# -- themes and instruments -------------------------------------------------------------
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _uploaded_hits(key: str, _doc_ids: pd.Series, codebook_text: str) -> pd.DataFrame:
+    """A user's theme codebook applied to the chosen documents' texts (nothing stored)."""
+    return theme_hits(get_store().texts(_doc_ids.tolist()), parse_themes(codebook_text))
+
+
+def uploaded_hits(doc_ids: pd.Series, codebook_text: str) -> pd.DataFrame:
+    return _uploaded_hits(_key(doc_ids), doc_ids, codebook_text)
+
+
+@st.cache_data(show_spinner="正在统计主题…", max_entries=32)
+def _theme_profile(
+    key: str, _members: pd.DataFrame, _docs: pd.DataFrame, codebook_text: str | None
+) -> pd.DataFrame:
+    if codebook_text is None:
+        return profiles.theme_profile(get_store(), _members, _docs, default_codebooks()[0])
+    hits = uploaded_hits(_members["doc_id"], codebook_text)
+    return theme_profile(hits, _members, _docs, parse_themes(codebook_text))
+
+
+def theme_profile_for(
+    members: pd.DataFrame, docs: pd.DataFrame, codebook_text: str | None = None
+) -> pd.DataFrame:
+    """themes.PROFILE_COLUMNS of the groups in `members` (`docs` give the characters)."""
+    sizes = _sizes_input(docs, members)
+    return _theme_profile(_key(members, sizes), members, sizes, codebook_text)
+
+
+def _sizes_input(docs: pd.DataFrame, members: pd.DataFrame) -> pd.DataFrame:
+    """Only the columns and rows group sizes read: a smaller cache key."""
+    return in_groups(docs[["doc_id", "chars"]], members)
+
+
+@st.cache_data(show_spinner="正在统计政策工具…", max_entries=32)
+def _instrument_mix(key: str, _members: pd.DataFrame, _docs: pd.DataFrame) -> pd.DataFrame:
+    return profiles.instrument_mix(get_store(), _members, _docs, default_codebooks()[1])
+
+
+def instrument_mix_for(members: pd.DataFrame, docs: pd.DataFrame) -> pd.DataFrame:
+    """instruments.MIX_COLUMNS of the groups in `members`, from the stored codes."""
+    sizes = _sizes_input(docs, members)
+    return _instrument_mix(_key(members, sizes), members, sizes)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _target_counts(key: str, _members: pd.DataFrame) -> pd.DataFrame:
+    return profiles.target_counts(get_store(), _members)
+
+
+def target_counts_for(members: pd.DataFrame) -> pd.DataFrame:
+    """group, targets of the groups in `members`."""
+    return _target_counts(_key(members), members)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _headline(
+    key: str, _members: pd.DataFrame, _docs: pd.DataFrame, codebook_text: str | None
+) -> pd.DataFrame:
+    return headline(
+        _docs,
+        _members,
+        profile=theme_profile_for(_members, _docs, codebook_text),
+        mix=instrument_mix_for(_members, _docs),
+        targets=target_counts_for(_members),
+    )
+
+
+def headline_for(
+    members: pd.DataFrame, docs: pd.DataFrame, codebook_text: str | None
+) -> pd.DataFrame:
+    """compare.HEADLINE_COLUMNS: size, targets, strongest theme and instrument split."""
+    sizes = _sizes_input(docs, members)
+    return _headline(_key(members, sizes), members, sizes, codebook_text)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _theme_sentences(
+    key: str, _members: pd.DataFrame, theme: str, group: str, codebook_text: str | None
+) -> pd.DataFrame:
+    if codebook_text is None:
+        return profiles.theme_cell_sentences(get_store(), _members, theme=theme, group=group)
+    chosen = _members[_members["group"] == group]
+    hits = uploaded_hits(_members["doc_id"], codebook_text)
+    texts = get_store().texts(chosen["doc_id"].tolist())
+    return theme_sentences(
+        hits, chosen, dict(zip(texts["doc_id"], texts["text"], strict=True)), theme=theme
+    )
+
+
+def theme_sentences_for(
+    members: pd.DataFrame, theme: str, group: str, codebook_text: str | None
+) -> pd.DataFrame:
+    """The sentences behind one heatmap cell, fetched when the cell is chosen."""
+    return _theme_sentences(_key(members), members, theme, group, codebook_text)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _instrument_sentences(
+    key: str, _members: pd.DataFrame, instrument: str, group: str
+) -> pd.DataFrame:
+    return profiles.instrument_cell_sentences(
+        get_store(), _members, instrument=instrument, group=group
+    )
+
+
+def instrument_sentences_for(members: pd.DataFrame, instrument: str, group: str) -> pd.DataFrame:
+    """The coded sentences behind one bar segment, fetched when the segment is chosen."""
+    return _instrument_sentences(_key(members), members, instrument, group)
+
+
+# -- targets and attainment -------------------------------------------------------------
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _targets(key: str, _members: pd.DataFrame, _docs: pd.DataFrame) -> pd.DataFrame:
+    quantities = get_store().quantities(_members["doc_id"].tolist(), documents=_docs)
+    return compared_targets(quantities, _members)
+
+
+def targets_for(members: pd.DataFrame, docs: pd.DataFrame) -> pd.DataFrame:
+    """compare.TARGET_COLUMNS of the chosen groups' documents."""
+    docs = in_groups(docs, members)
+    return _targets(_key(members, docs), members, docs)
+
+
+@st.cache_data(show_spinner="正在对照目标与结果…", max_entries=32)
+def _attainment(key: str, _members: pd.DataFrame, _docs: pd.DataFrame) -> pd.DataFrame:
+    quantities = profiles.quantities_for_attainment(get_store(), _members, _docs)
+    return attainment(quantities, _members)
+
+
+def attainment_for(members: pd.DataFrame, selection: pd.DataFrame) -> pd.DataFrame:
+    """attainment.ATTAINMENT_COLUMNS of the chosen groups (results looked up in `selection`)."""
+    return _attainment(_key(members, selection), members, selection)
+
+
+# -- vocabulary and similarity ----------------------------------------------------------
+
+
+@st.cache_data(show_spinner="正在计算特色词汇…", max_entries=32)
+def _distinctive(key: str, _members: pd.DataFrame) -> pd.DataFrame:
+    return profiles.distinctive_terms(get_store(), _members, stopwords(), top=DISTINCTIVE_TOP)
+
+
+def distinctive_for(members: pd.DataFrame) -> pd.DataFrame:
+    """compare.DISTINCTIVE_COLUMNS: each group's terms against the other chosen groups."""
+    return _distinctive(_key(members), members)
+
+
+@st.cache_data(show_spinner="正在计算相似度…", max_entries=32)
+def _similarity(key: str, _members: pd.DataFrame) -> pd.DataFrame:
+    labels, matrix = profiles.term_matrix(
+        get_store(), _members, stopwords(), max_terms=SIMILARITY_TERMS
+    )
+    return similarity_from_counts(labels, matrix)
+
+
+def group_similarity_for(members: pd.DataFrame) -> pd.DataFrame:
+    """Groups × groups TF-IDF cosine similarity, from the stored term counts."""
+    return _similarity(_key(members), members)
+
+
+def _by_document(doc_ids: pd.Series) -> pd.DataFrame:
+    ids = doc_ids.astype(str)
+    return pd.DataFrame({"doc_id": ids, "group": ids})
+
+
+def document_similarity_for(doc_ids: pd.Series) -> pd.DataFrame:
+    """Documents × documents similarity (the page asks only for a few documents)."""
+    by_document = _by_document(doc_ids)
+    return _similarity(_key(by_document), by_document)
+
+
+@st.cache_data(show_spinner="正在查找最相似的文档…", max_entries=32)
+def _nearest(key: str, _doc_ids: pd.Series, doc_id: str) -> pd.DataFrame:
+    return profiles.nearest_documents(get_store(), _doc_ids, doc_id, stopwords())
+
+
+def nearest_for(doc_ids: pd.Series, doc_id: str) -> pd.DataFrame:
+    """The documents of `doc_ids` most similar to `doc_id` (SimilarityError if it has no
+    content terms).
+    """
+    if doc_id not in set(doc_ids):
+        raise SimilarityError(f"文档 {doc_id} 不在所选文档中（或没有可比较的词）")
+    return _nearest(_key(doc_ids), doc_ids, doc_id)
+
+
+# -- map ----------------------------------------------------------------------------------
+
+
+def map_table(
+    kind: str, areas: pd.DataFrame, docs: pd.DataFrame, codebook_text: str | None
+) -> pd.DataFrame:
+    """The one table a map measure needs (`compare.map_input`), over the map's areas."""
+    if kind == "members":
+        return areas
+    if kind == "targets":
+        return target_counts_for(areas)
+    if kind == "profile":
+        return theme_profile_for(areas, docs, codebook_text)
+    return instrument_mix_for(areas, docs)
+
+
+# -- figures ------------------------------------------------------------------------------
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _figure(
+    key: str, context_key: str, _build: Callable[..., go.Figure], _table, _context, _options
+) -> go.Figure:
+    return with_context(_build(_table, **_options), _context)
+
+
+def figure(
+    build: Callable[..., go.Figure], table: pd.DataFrame, *, extra_key: str = "", **options
+) -> go.Figure:
+    """`build(table, **options)` with the selection's subtitle and source, built once per
+    data and selection and kept as the object itself (Plotly builds and validates a figure
+    in 40–250 ms, on every rerun otherwise). Shared, so never changed after: `show_figure`
+    sees its context already set. `extra_key` names options that are not plain values.
+    """
+    context = chart_context()
+    plain = {k: v for k, v in options.items() if isinstance(v, str | int | float | bool)}
+    key = "|".join(
+        [build.__name__, _key(table), "|".join(map(str, table.columns)), repr(plain), extra_key]
+    )
+    return _figure(key, repr(context), build, table, context, options)
 
 
 @st.cache_resource(show_spinner="正在读取省界…")
@@ -115,55 +290,22 @@ def cities_geojson(province: str) -> dict:
     return city_geojson(province)
 
 
-# Analyses over the selection, cached per store version and selection: a rerun that only
-# changes a picker below them does not recompute them.
-
-
-@st.cache_data(show_spinner="正在对照目标与结果…", max_entries=32)
-def _attainment(version: str, members: pd.DataFrame) -> pd.DataFrame:
-    quantities = selected_quantities()
-    return attainment(quantities[quantities["doc_id"].isin(members["doc_id"])], members)
-
-
-def attainment_for(members: pd.DataFrame) -> pd.DataFrame:
-    return _attainment(store_version(), members)
-
-
-@st.cache_data(show_spinner="正在计算特色词汇…", max_entries=32)
-def _distinctive(version: str, members: pd.DataFrame) -> pd.DataFrame:
-    counts = selected_counts(members)
-    return distinctive_by_group(counts, members, stopwords=stopwords())
-
-
-def distinctive_for(members: pd.DataFrame) -> pd.DataFrame:
-    return _distinctive(store_version(), members)
-
-
-@st.cache_data(show_spinner="正在计算相似度…", max_entries=32)
-def _group_similarity(version: str, members: pd.DataFrame) -> pd.DataFrame:
-    counts = selected_counts(members)
-    return similarity_matrix(counts, members, stopwords=stopwords())
-
-
-def group_similarity_for(members: pd.DataFrame) -> pd.DataFrame:
-    return _group_similarity(store_version(), members)
-
-
-@st.cache_data(show_spinner="正在查找最相似的文档…", max_entries=32)
-def _nearest(version: str, doc_ids: tuple[str, ...], doc_id: str) -> pd.DataFrame:
-    counts = selected_counts(pd.DataFrame({"doc_id": list(doc_ids)}))
-    return nearest_documents(counts, doc_id, stopwords=stopwords())
-
-
-def nearest_for(doc_ids: pd.Series, doc_id: str) -> pd.DataFrame:
-    return _nearest(store_version(), tuple(doc_ids), doc_id)
-
-
-@st.cache_data(show_spinner="正在计算文档间相似度…", max_entries=32)
-def _document_similarity(version: str, doc_ids: tuple[str, ...]) -> pd.DataFrame:
-    counts = selected_counts(pd.DataFrame({"doc_id": list(doc_ids)}))
-    return similarity_matrix(counts, stopwords=stopwords())
-
-
-def document_similarity_for(doc_ids: pd.Series) -> pd.DataFrame:
-    return _document_similarity(store_version(), tuple(doc_ids))
+__all__ = [
+    "attainment_for",
+    "cities_geojson",
+    "distinctive_for",
+    "document_similarity_for",
+    "figure",
+    "group_similarity_for",
+    "headline_for",
+    "instrument_mix_for",
+    "instrument_sentences_for",
+    "map_table",
+    "nearest_for",
+    "provinces_geojson",
+    "stopwords",
+    "target_counts_for",
+    "targets_for",
+    "theme_profile_for",
+    "theme_sentences_for",
+]

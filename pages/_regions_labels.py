@@ -4,7 +4,7 @@ number to its sentences.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 import streamlit as st
 
@@ -52,23 +52,37 @@ ATTAINMENT_LABELS: dict[str, object] = {
 }
 
 
+def clicked(
+    event: object, group_of: Mapping[str, str], item_of: Callable[[dict], str]
+) -> tuple[str, str] | None:
+    """(group, item) of the first point of a chart selection event, or None.
+
+    Chart labels are escaped (`<b>粗体省</b>` shows as text), so the clicked x label is
+    mapped back to the raw group name through `group_of` (`regions_figures.raw_names`).
+    """
+    points = (event or {}).get("selection", {}).get("points", [])  # type: ignore[union-attr]
+    if not points:
+        return None
+    point = points[0]
+    try:
+        return group_of[point["x"]], item_of(point)
+    except (KeyError, IndexError, TypeError):
+        return None
+
+
 def pick_from_chart(
-    key: str, group_key: str, item_key: str, item_of: Callable[[dict], str]
+    key: str,
+    group_key: str,
+    item_key: str,
+    group_of: Mapping[str, str],
+    item_of: Callable[[dict], str],
 ) -> None:
     """A click on a chart point sets the group and item pickers (before the rerun), so the
     sentences behind the clicked number are listed below the chart.
     """
-    event = st.session_state.get(key)
-    points = (event or {}).get("selection", {}).get("points", [])
-    if not points:
-        return
-    point = points[0]
-    try:
-        item = item_of(point)
-    except (KeyError, IndexError, TypeError):
-        return
-    st.session_state[group_key] = point.get("x")
-    st.session_state[item_key] = item
+    picked = clicked(st.session_state.get(key), group_of, item_of)
+    if picked is not None:
+        st.session_state[group_key], st.session_state[item_key] = picked
 
 
 HEADLINE_LABELS: dict[str, object] = {

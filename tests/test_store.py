@@ -346,7 +346,7 @@ def test_new_target_rules_re_extract_quantities_only(
     pd.testing.assert_frame_equal(store.quantities(), before)  # same rules, same rows
     pd.testing.assert_frame_equal(store.token_counts(), counts)
     assert corpus.refresh(store, workers=1) == 0
-    assert store.known_hashes()[next(iter(store.known_hashes()))].endswith("qty=changed00000")
+    assert "qty=changed00000" in store.known_hashes()[next(iter(store.known_hashes()))].split(";")
     assert doc_id in set(store.quantities()["doc_id"])
 
 
@@ -388,6 +388,47 @@ def test_new_segmentation_code_recounts_tokens_only(
     from analysis import keywords
 
     assert len(keywords.keyword_frequencies(store, docs, stopwords=set(), top=5)) == 5
+
+
+def _codes(store: Store) -> tuple[pd.DataFrame, pd.DataFrame]:
+    from analysis import profiles
+
+    ids = store.documents()["doc_id"].tolist()
+    return profiles.stored_theme_hits(store, ids), profiles.stored_codes(store, ids)
+
+
+def test_new_codebooks_recode_only(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    hits, coded = _codes(store)
+    assert len(hits) and len(coded)
+    quantities = store.quantities()
+    monkeypatch.setattr(corpus, "stage_versions", lambda: _changed("code"))
+    _forbid(monkeypatch, cleaning, "clean_text")
+    _forbid(monkeypatch, corpus.metadata, "detect_metadata")
+    _forbid(monkeypatch, corpus, "extract_quantities")
+    monkeypatch.setattr(corpus, "token_counter_for", lambda store: None)
+    assert corpus.refresh(store, workers=1) == 4
+    again_hits, again_coded = _codes(store)
+    pd.testing.assert_frame_equal(again_hits, hits)  # same codebooks, same rows, once each
+    pd.testing.assert_frame_equal(again_coded, coded)
+    pd.testing.assert_frame_equal(store.quantities(), quantities)
+
+
+def test_a_store_from_before_stored_codes_gains_them_alone(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    hits, coded = _codes(store)
+    with store.reader() as con:  # as a store written before the `code` stage existed
+        con.execute("DELETE FROM theme_hits")
+        con.execute("DELETE FROM instrument_codes")
+        con.execute("UPDATE documents SET pipeline = regexp_replace(pipeline, ';code=.*$', '')")
+    _forbid(monkeypatch, cleaning, "clean_text")
+    _forbid(monkeypatch, corpus.metadata, "detect_metadata")
+    _forbid(monkeypatch, corpus, "extract_quantities")
+    monkeypatch.setattr(corpus, "token_counter_for", lambda store: None)
+    assert corpus.refresh(store, workers=1) == 4
+    again_hits, again_coded = _codes(store)
+    pd.testing.assert_frame_equal(again_hits, hits)
+    pd.testing.assert_frame_equal(again_coded, coded)
 
 
 def test_a_store_held_by_another_program_is_a_clear_error(tmp_path: Path) -> None:
