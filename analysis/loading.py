@@ -246,6 +246,8 @@ def _pdf_pages_in_child(data: bytes, name: str, seconds: float) -> list[str]:
         )
     except subprocess.TimeoutExpired:
         raise _TooSlow from None
+    if done.returncode == pdf_text.TOO_LARGE:
+        raise _TooSlow
     message = done.stderr.decode("utf-8", "replace")[:300]
     if done.returncode == pdf_text.CORRUPT:
         raise RejectedFile(name, "corrupt", f"无法读取 PDF：{message}")
@@ -257,7 +259,7 @@ def _pdf_pages_in_child(data: bytes, name: str, seconds: float) -> list[str]:
 
 
 def _read_pdf(data: bytes, name: str) -> Iterator[LoadedDocument]:
-    from pypdf.errors import PdfReadError
+    from pypdf.errors import LimitReachedError, PdfReadError
 
     try:
         if _can_alarm():
@@ -265,11 +267,12 @@ def _read_pdf(data: bytes, name: str) -> Iterator[LoadedDocument]:
                 pages = pdf_text.pdf_pages(data)
         else:
             pages = _pdf_pages_in_child(data, name, PDF_SECONDS)
-    except _TooSlow:
+    except (_TooSlow, LimitReachedError):
         raise RejectedFile(
             name,
             "too_slow",
-            f"PDF 的文字在 {PDF_SECONDS:g} 秒内未能提取完（结构异常或内容过于复杂），已跳过",
+            f"PDF 的文字未能在 {PDF_SECONDS:g} 秒内、在读取器的限度内提取完"
+            "（结构异常或内容过于复杂），已跳过",
         ) from None
     except (PdfReadError, ValueError, KeyError) as exc:
         raise RejectedFile(name, "corrupt", f"无法读取 PDF：{exc}") from exc

@@ -16,6 +16,8 @@ from typing import Final
 # Exit codes of the child: the PDF is damaged (message on stderr), or it failed otherwise.
 CORRUPT: Final = 3
 FAILED: Final = 4
+# pypdf stopped at one of its own size limits: as much a "too complex" PDF as a timeout.
+TOO_LARGE: Final = 5
 
 
 def pdf_pages(data: bytes) -> list[str]:
@@ -27,10 +29,12 @@ def pdf_pages(data: bytes) -> list[str]:
 
 def main() -> int:
     """Read a PDF on stdin, write its pages as a JSON list on stdout."""
-    from pypdf.errors import PdfReadError
+    from pypdf.errors import LimitReachedError, PdfReadError
 
     try:
         pages = pdf_pages(sys.stdin.buffer.read())
+    except LimitReachedError:
+        return TOO_LARGE
     except (PdfReadError, ValueError, KeyError) as exc:
         sys.stderr.write(str(exc))
         return CORRUPT
