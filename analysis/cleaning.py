@@ -38,7 +38,7 @@ import pandas as pd
 
 from analysis.numbers import REPAIR_REASONS, numeral_repairs
 from analysis.numbers import to_halfwidth as halfwidth  # re-exported: one table, in numbers
-from analysis.redaction import PLACEHOLDER_RE
+from analysis.redaction import MAY_HOLD_PLACEHOLDER, PLACEHOLDER_RE
 from analysis.types import CHANGE_COLUMNS, Change
 
 __all__ = ["CleanResult", "changes_frame", "clean_text", "halfwidth"]
@@ -378,7 +378,9 @@ def _net_changes(changes: list[tuple[int, Change]]) -> list[Change]:
 
 def _placeholder_changes(trace: _Trace) -> list[Change]:
     """Placeholders left in the clean text, located in the raw text for the UI."""
-    found = []
+    found: list[Change] = []
+    if MAY_HOLD_PLACEHOLDER.search(trace.text) is None:  # most texts: skip the slow search
+        return found
     for match in PLACEHOLDER_RE.finditer(trace.text):
         start, end = trace.raw_span(match.start(), match.end())
         found.append(Change("placeholder", _PLACEHOLDER_REASON, start, end, trace.raw[start:end]))
