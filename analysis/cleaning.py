@@ -231,10 +231,18 @@ def clean_text(raw: str) -> CleanResult:
     ['breadcrumb', 'counter', 'fullwidth', 'whitespace']
     """
     trace = _Trace(raw)
+    # A step is a function of the text alone: on a text it already left unchanged it would
+    # change nothing again, so the confirming pass only reruns steps that saw another text.
+    settled: dict[int, str] = {}
     for _ in range(_MAX_PASSES):
         changed = False
-        for step in _PIPELINE:
-            changed |= trace.apply(step(trace.text))
+        for index, step in enumerate(_PIPELINE):
+            if settled.get(index) is trace.text:
+                continue
+            if trace.apply(step(trace.text)):
+                changed = True
+            else:
+                settled[index] = trace.text
         if not changed:
             break
     changes = _net_changes(trace.changes) + _placeholder_changes(trace)
