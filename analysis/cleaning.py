@@ -34,6 +34,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Final
 
+import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from analysis.numbers import REPAIR_REASONS, numeral_repairs
@@ -276,13 +278,17 @@ class _Edit:
 
 
 class _Trace:
-    """The current text and, per character, the raw span it came from."""
+    """The current text and, per character, the raw span it came from.
+
+    The spans are int64 arrays: an edit keeps or drops whole stretches of them, which numpy
+    does in one sweep over memory, where lists of Python ints cost an object per character.
+    """
 
     def __init__(self, raw: str) -> None:
         self.raw = raw
         self.text = raw
-        self.starts: list[int] = list(range(len(raw)))
-        self.ends: list[int] = list(range(1, len(raw) + 1))
+        self.starts: npt.NDArray[np.int64] = np.arange(len(raw), dtype=np.int64)
+        self.ends: npt.NDArray[np.int64] = np.arange(1, len(raw) + 1, dtype=np.int64)
         self.changes: list[tuple[int, Change]] = []  # (sequence, change), in application order
         # Raw characters removed by a meaningful (non-cosmetic) rule: later removals must not
         # span them, or the record would hide why they went.
@@ -290,14 +296,16 @@ class _Trace:
 
     def raw_span(self, start: int, end: int) -> tuple[int, int]:
         """Raw offsets of the current span [start, end) (non-empty)."""
-        return self.starts[start], self.ends[end - 1]
+        return int(self.starts[start]), int(self.ends[end - 1])
 
     def apply(self, edits: list[_Edit]) -> bool:
         """Apply non-overlapping edits in one sweep; True if the text changed."""
         text, pieces = self.text, []
-        starts: list[int] = []
-        ends: list[int] = []
-        pos = 0
+        keep = np.ones(len(text), dtype=bool)
+        inserts: list[int] = []  # where replacement characters go among the kept ones
+        insert_starts: list[int] = []
+        insert_ends: list[int] = []
+        pos = dropped = 0
         for proposed in sorted(edits, key=lambda e: (e.start, e.end)):
             if proposed.start < pos or proposed.start >= proposed.end:
                 continue  # overlapping or empty proposals are dropped, never half-applied
@@ -305,20 +313,22 @@ class _Trace:
             if text[edit.start : edit.end] == edit.replacement:
                 continue
             pieces.append(text[pos : edit.start])
-            starts.extend(self.starts[pos : edit.start])
-            ends.extend(self.ends[pos : edit.start])
             raw_start, raw_end = self.raw_span(edit.start, edit.end)
             pieces.append(edit.replacement)
-            starts.extend([raw_start] * len(edit.replacement))
-            ends.extend([raw_end] * len(edit.replacement))
+            keep[edit.start : edit.end] = False
+            size = len(edit.replacement)
+            inserts += [edit.start - dropped] * size
+            insert_starts += [raw_start] * size
+            insert_ends += [raw_end] * size
+            dropped += edit.end - edit.start
             self._record(edit)
             pos = edit.end
         if not pieces:
             return False
         pieces.append(text[pos:])
-        starts.extend(self.starts[pos:])
-        ends.extend(self.ends[pos:])
-        self.text, self.starts, self.ends = "".join(pieces), starts, ends
+        self.text = "".join(pieces)
+        self.starts = np.insert(self.starts[keep], inserts, insert_starts)
+        self.ends = np.insert(self.ends[keep], inserts, insert_ends)
         return True
 
     def _record(self, edit: _Edit) -> None:
@@ -343,9 +353,11 @@ class _Trace:
         if self.protected.find(1, raw_start, raw_end) < 0:
             return [(start, end)]
         spans, first = [], start
-        for i in range(start + 1, end):
-            gap_start, gap_end = self.ends[i - 1], self.starts[i]
-            if gap_start < gap_end and self.protected.find(1, gap_start, gap_end) >= 0:
+        # Only where the raw range jumps (a character's raw end before the next one's start).
+        jumps = np.flatnonzero(self.ends[start : end - 1] < self.starts[start + 1 : end])
+        for i in (start + 1 + int(j) for j in jumps):
+            gap_start, gap_end = int(self.ends[i - 1]), int(self.starts[i])
+            if self.protected.find(1, gap_start, gap_end) >= 0:
                 spans.append((first, i))
                 first = i
         spans.append((first, end))
