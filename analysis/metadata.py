@@ -739,8 +739,10 @@ def _year_candidates(layout: _Layout) -> list[_YearCandidate]:
     return found
 
 
-def _detect_year_and_date(layout: _Layout) -> tuple[Detection, Detection]:
-    candidates = _date_candidates(layout) + _year_candidates(layout)
+def _detect_year_and_date(
+    layout: _Layout, dates: list[_YearCandidate]
+) -> tuple[Detection, Detection]:
+    candidates = dates + _year_candidates(layout)
     if not candidates:
         return _unknown("year"), _unknown("date")
     scores: dict[int, float] = defaultdict(float)
@@ -892,7 +894,8 @@ def detect_metadata(
     ('湖北省', 2025, '2025-01-16', 'work_report')
     """
     layout = _layout(_normalise(text))
-    year, date = _detect_year_and_date(layout)
+    dates = _date_candidates(layout)  # read once: the year and the history both weigh them
+    year, date = _detect_year_and_date(layout, dates)
     year = _year_from_filename(filename, year)
     found = {
         **_detect_region(layout, filename),
@@ -904,7 +907,7 @@ def detect_metadata(
     }
     if found["source_site"].value is None and raw_text:
         found["source_site"] = _detect_source_site(_layout(_normalise(raw_text)))
-    found.update(_detect_history(layout))
+    found.update(_detect_history(layout, dates))
     if found["title"].value is None:
         found["title"] = _implied_title(found)
     if found["title"].value is None:
@@ -960,11 +963,11 @@ def _implied_title(found: dict[str, Detection]) -> Detection:
     return Detection("title", title, "无标题行：由发文机关、年份和类型推断", 0.3)
 
 
-def _detect_history(layout: _Layout) -> dict[str, Detection]:
+def _detect_history(layout: _Layout, dates: list[_YearCandidate]) -> dict[str, Detection]:
     """A regulation's first adoption year (the stored `year` is its last amendment) and a
     plan's period (`（2022—2030年）`: start 2022, end 2030; its `year` is the issue year)."""
     found = {field: _unknown(field) for field in EXTRA_FIELDS}
-    enacted = [c for c in _date_candidates(layout) if c.kind in ("enacted", "version")]
+    enacted = [c for c in dates if c.kind in ("enacted", "version")]
     if enacted:
         first = min(enacted, key=lambda c: c.date or "")
         found["adopted_year"] = Detection("adopted_year", first.year, first.snippet, 0.8)
