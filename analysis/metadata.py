@@ -208,6 +208,9 @@ DOMAIN_RE: Final = re.compile(
 # `1.1.1.…`) at every position, quadratic in its length (16,000 digits: 3 s).
 _LABELS_RE: Final = re.compile(r"(?<![a-z0-9-])[a-z0-9-]+(?:\.[a-z0-9-]+)*", re.I)
 _SCHEME_RE: Final = re.compile(r"https?://$", re.I)
+# Every domain holds a dot and its top-level label: a text without one has no domain, and
+# this literal-led search skips through it far faster than the run-by-run scan.
+_TLD_RE: Final = re.compile(r"\.(?:com|cn|net|org|gov|edu)", re.I)
 SITE_NAME_RE: Final = re.compile(r"([\u4e00-\u9fffA-Za-z0-9]{2,8}网)(?<!联网)(?<!电网)(?<!管网)")
 BREADCRUMB_RE: Final = re.compile(r"位置|>")
 
@@ -850,7 +853,7 @@ def _title_as_written(title: str, raw: str) -> str:
 def _detect_source_site(layout: _Layout) -> Detection:
     """来源：… line, else a site name in the breadcrumb, else a domain."""
     text = layout.text
-    if m := SOURCE_RE.search(text):
+    if "来源" in text and (m := SOURCE_RE.search(text)):  # the pattern tries every line start
         return Detection("source_site", m.group(1), _snippet(text, *m.span()), 0.8)
     for line in text[: layout.content_start + HEAD_CHARS].split("\n"):
         if BREADCRUMB_RE.search(line) and (site := SITE_NAME_RE.search(line)):
@@ -865,6 +868,8 @@ def find_domain(text: str) -> tuple[str, int, int] | None:
     """The first web domain in `text` (`www.gov.cn`), with the span of it and of any
     `http(s)://` before it; linear in the length of the text.
     """
+    if _TLD_RE.search(text) is None:
+        return None
     for run in _LABELS_RE.finditer(text):
         if "." not in run.group():
             continue
