@@ -92,17 +92,19 @@ LEVEL_CUES: Final[dict[str, re.Pattern[str]]] = {
     "district": re.compile(r"我区|全区|区委|区政府|区长|我县|全县|县委|县政府"),
 }
 
-# Dates.
+# Dates. A year not preceded by a digit is matched as `({YEAR})(?<!\d\d{4})`, the check
+# made after the four digits: a pattern that opens with a lookbehind is tried at every
+# position, one that opens with the year jumps from one 1 or 2 to the next (same matches).
 FULL_DATE_RE: Final = re.compile(
-    rf"(?<!\d)({YEAR})\s*(?:年|[-/.])\s*(\d{{1,2}})\s*(?:月|[-/.])\s*(\d{{1,2}})(?!\d)\s*日?"
+    rf"({YEAR})(?<!\d\d{{4}})\s*(?:年|[-/.])\s*(\d{{1,2}})\s*(?:月|[-/.])\s*(\d{{1,2}})(?!\d)\s*日?"
 )
 CN_DATE_RE: Final = re.compile(
     r"([〇零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日"
 )
 MONTH_DAY_RE: Final = re.compile(r"(?<![\d年/\-.])(\d{1,2})月(\d{1,2})日")
-YEAR_RE: Final = re.compile(rf"(?<!\d)({YEAR})年(?!\d)")
+YEAR_RE: Final = re.compile(rf"({YEAR})(?<!\d\d{{4}})年(?!\d)")
 PLAN_PERIOD_RE: Final = re.compile(
-    rf"(?<!\d)({YEAR})\s*年?\s*[-—–~～至到]{{1,2}}\s*({YEAR})(?!\d)\s*年?"
+    rf"({YEAR})(?<!\d\d{{4}})\s*年?\s*[-—–~～至到]{{1,2}}\s*({YEAR})(?!\d)\s*年?"
 )
 # Work reports: "2018年工作回顾" is read in 2019; "2023年主要预期目标" is set in 2023.
 REVIEW_RE: Final = re.compile(rf"({YEAR})年(?:国内)?(?:工作|政府工作)?的?(?:回顾|总结)")
@@ -111,7 +113,7 @@ REVIEW_RE: Final = re.compile(rf"({YEAR})年(?:国内)?(?:工作|政府工作)?�
 # `一九五九年的产量达到五百零二万吨` in Chinese numerals) and
 # is read the year after; `1986年是开始执行…并取得显著成就的一年` says the same.
 STAT_YEAR_RE: Final = re.compile(
-    rf"(?<![\d到至从自])({YEAR})年(?!\s*\d{{1,2}}\s*月|[一二三四五六七八九十]{{1,3}}月)(?:底|末|全年)?"
+    rf"({YEAR})(?<![\d到至从自]\d{{4}})年(?!\s*\d{{1,2}}\s*月|[一二三四五六七八九十]{{1,3}}月)(?:底|末|全年)?"
     r"(?:[^。；，,\d年]{0,14}?(?:\d|[一二三四五六七八九十两百千万亿零〇]{2,}[^月日号])"
     r"|是[^。；]{0,30}?(?:取得|完成)[^。；]{0,20}?的一年)"
 )
