@@ -32,7 +32,7 @@ import statistics
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Final
+from typing import Final, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -266,9 +266,12 @@ def changes_frame(changes: list[Change]) -> pd.DataFrame:
 # --------------------------------------------------------------------------- trace
 
 
-@dataclass(frozen=True, slots=True)
-class _Edit:
-    """Replace current text [start, end) by `replacement` (usually '' or '\\n')."""
+class _Edit(NamedTuple):
+    """Replace current text [start, end) by `replacement` (usually '' or '\\n').
+
+    A named tuple: the whitespace rule proposes one per indentation or blank line, and a
+    tuple is built several times faster than a frozen dataclass.
+    """
 
     start: int
     end: int
@@ -296,7 +299,7 @@ class _Trace:
 
     def raw_span(self, start: int, end: int) -> tuple[int, int]:
         """Raw offsets of the current span [start, end) (non-empty)."""
-        return int(self.starts[start]), int(self.ends[end - 1])
+        return self.starts.item(start), self.ends.item(end - 1)
 
     def apply(self, edits: list[_Edit]) -> bool:
         """Apply non-overlapping edits in one sweep; True if the text changed."""
@@ -321,7 +324,7 @@ class _Trace:
             insert_starts += [raw_start] * size
             insert_ends += [raw_end] * size
             dropped += edit.end - edit.start
-            self._record(edit)
+            self._record(edit, raw_start, raw_end)
             pos = edit.end
         if not pieces:
             return False
@@ -331,13 +334,16 @@ class _Trace:
         self.ends = np.insert(self.ends[keep], inserts, insert_ends)
         return True
 
-    def _record(self, edit: _Edit) -> None:
+    def _record(self, edit: _Edit, edit_raw_start: int, edit_raw_end: int) -> None:
         """Log the edit as changes on the raw text, one per stretch between protected gaps."""
         spans = [(edit.start, edit.end)]
         if not edit.replacement:
-            spans = self._split_at_protected(edit.start, edit.end)
+            spans = self._split_at_protected(edit.start, edit.end, edit_raw_start, edit_raw_end)
         for start, end in spans:
-            raw_start, raw_end = self.raw_span(start, end)
+            if len(spans) == 1:
+                raw_start, raw_end = edit_raw_start, edit_raw_end
+            else:
+                raw_start, raw_end = self.raw_span(start, end)
             removed = self.raw[raw_start:raw_end]
             step, reason = edit.step, edit.reason
             if len(spans) > 1 and removed.isspace():  # a leftover line break between pieces
@@ -347,9 +353,11 @@ class _Trace:
             if step not in _COSMETIC_STEPS:
                 self.protected[raw_start:raw_end] = b"\x01" * (raw_end - raw_start)
 
-    def _split_at_protected(self, start: int, end: int) -> list[tuple[int, int]]:
-        """Split a current span where its raw range jumps over meaningfully removed text."""
-        raw_start, raw_end = self.raw_span(start, end)
+    def _split_at_protected(
+        self, start: int, end: int, raw_start: int, raw_end: int
+    ) -> list[tuple[int, int]]:
+        """Split a current span (raw [raw_start, raw_end)) where its raw range jumps over
+        meaningfully removed text."""
         if self.protected.find(1, raw_start, raw_end) < 0:
             return [(start, end)]
         spans, first = [], start
