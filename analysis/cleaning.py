@@ -180,20 +180,26 @@ _PDF_MIN_WIDTH: Final = 24  # display columns: 12 CJK characters
 _PDF_REGULAR_SHARE: Final = 0.5
 _PDF_FULL_LINE: Final = 0.7
 
+# Both patterns open with a character class and check, in a lookbehind, what the character
+# they consumed is: a pattern opening with a lookahead is tried at every position, one
+# opening with a class jumps from one candidate character to the next (same matches).
 _FULLWIDTH_RUN: Final = re.compile(
-    r"(?=[０-９Ａ-Ｚａ-ｚ％．])(?:[０-９Ａ-Ｚａ-ｚ％]|(?<=[0-9０-９])．(?=[0-9０-９]))+"
+    r"[０-９Ａ-Ｚａ-ｚ％．](?:(?<=[０-９Ａ-Ｚａ-ｚ％])|(?<=[0-9０-９]．)(?=[0-9０-９]))"
+    r"(?:[０-９Ａ-Ｚａ-ｚ％]|(?<=[0-9０-９])．(?=[0-9０-９]))*"
 )
 _WHITESPACE: Final = re.compile(
-    rf"(?=[\s\ufeff])"  # every alternative starts with whitespace: fail fast elsewhere
-    rf"(?:(?P<crlf>\r\n?)"
-    rf"|(?P<lead>\A[\s\ufeff]+)"
-    rf"|(?P<end>[\s\ufeff]+\Z)"
-    rf"|(?P<indent>(?<=\n)[{_WS}]+)"
-    rf"|(?P<trail>[{_WS}]+(?=\r|\n))"
-    rf"|(?P<blank>\n(?:[{_WS}]*\n)+)"
-    rf"|(?P<para>[ \t\u00a0]*[\u2003\u3000]{{2,}}|[ \t\u00a0]+[\u2003\u3000]+"
-    rf"|(?<=[{_SENTENCE_END}])[{_WS}]+)"
-    rf"|(?P<space>[\t\u00a0\u2002\u2003\u3000\ufeff][{_WS}]*| {{2,}}))"
+    rf"[\s\ufeff]"  # every alternative starts with whitespace, checked by its lookbehind
+    rf"(?:(?P<crlf>(?<=\r)\n?)"
+    rf"|(?P<lead>(?<=\A[\s\ufeff])[\s\ufeff]*)"
+    rf"|(?P<end>[\s\ufeff]*\Z)"
+    rf"|(?P<indent>(?<=\n[{_WS}])[{_WS}]*)"
+    rf"|(?P<trail>(?<=[{_WS}])[{_WS}]*(?=\r|\n))"
+    rf"|(?P<blank>(?<=\n)(?:[{_WS}]*\n)+)"
+    rf"|(?P<para>(?<=[ \t\u00a0])[ \t\u00a0]*[\u2003\u3000]{{2,}}"
+    rf"|(?<=[\u2003\u3000])[\u2003\u3000]+"
+    rf"|(?<=[ \t\u00a0])[ \t\u00a0]*[\u2003\u3000]+"
+    rf"|(?<=[{_SENTENCE_END}][{_WS}])[{_WS}]*)"
+    rf"|(?P<space>(?<=[\t\u00a0\u2002\u2003\u3000\ufeff])[{_WS}]*|(?<= ) +))"
 )
 _WHITESPACE_REASONS: Final[dict[str, tuple[str, str]]] = {
     "crlf": ("\n", "统一换行符。"),
