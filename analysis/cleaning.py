@@ -27,6 +27,7 @@ Rules are generic (site vocabulary, layout statistics), never strings of one doc
 from __future__ import annotations
 
 import bisect
+import operator
 import re
 import statistics
 from collections.abc import Callable, Sequence
@@ -240,17 +241,18 @@ def clean_text(raw: str) -> CleanResult:
     """
     trace = _Trace(raw)
     # A step is a function of the text alone: on a text it already left unchanged it would
-    # change nothing again, so the confirming pass only reruns steps that saw another text.
-    settled: dict[int, str] = {}
+    # change nothing again, so the confirming pass only reruns steps that saw another text
+    # (the whitespace step runs twice a pass: its second run settles it for the first).
+    settled: dict[Callable[[str], list[_Edit]], str] = {}
     for _ in range(_MAX_PASSES):
         changed = False
-        for index, step in enumerate(_PIPELINE):
-            if settled.get(index) is trace.text:
+        for step in _PIPELINE:
+            if settled.get(step) is trace.text:
                 continue
             if trace.apply(step(trace.text)):
                 changed = True
             else:
-                settled[index] = trace.text
+                settled[step] = trace.text
         if not changed:
             break
     changes = _net_changes(trace.changes) + _placeholder_changes(trace)
@@ -286,6 +288,9 @@ class _Edit(NamedTuple):
     reason: str
 
 
+_START_END: Final = operator.itemgetter(0, 1)  # an edit's (start, end), as a C-level key
+
+
 class _Trace:
     """The current text and, per character, the raw span it came from.
 
@@ -315,7 +320,7 @@ class _Trace:
         insert_starts: list[int] = []
         insert_ends: list[int] = []
         pos = dropped = 0
-        for proposed in sorted(edits, key=lambda e: (e.start, e.end)):
+        for proposed in sorted(edits, key=_START_END):
             if proposed.start < pos or proposed.start >= proposed.end:
                 continue  # overlapping or empty proposals are dropped, never half-applied
             edit = _as_deletion(text, proposed)
@@ -424,8 +429,7 @@ def _placeholder_changes(trace: _Trace) -> list[Change]:
 # --------------------------------------------------------------------------- helpers
 
 
-@dataclass(frozen=True, slots=True)
-class _Line:
+class _Line(NamedTuple):
     """One line of the current text: its [start, end) without the newline, and its text."""
 
     start: int
