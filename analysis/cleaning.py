@@ -315,54 +315,66 @@ class _Trace:
     def apply(self, edits: list[_Edit]) -> bool:
         """Apply non-overlapping edits in one sweep; True if the text changed."""
         text, pieces = self.text, []
-        keep = np.ones(len(text), dtype=bool)
+        cut_starts: list[int] = []
+        cut_ends: list[int] = []
         inserts: list[int] = []  # where replacement characters go among the kept ones
         insert_starts: list[int] = []
         insert_ends: list[int] = []
+        start_of, end_of = self.starts.item, self.ends.item
         pos = dropped = 0
-        for proposed in sorted(edits, key=_START_END):
-            if proposed.start < pos or proposed.start >= proposed.end:
+        for edit in sorted(edits, key=_START_END):
+            start, end, replacement = edit.start, edit.end, edit.replacement
+            if start < pos or start >= end:
                 continue  # overlapping or empty proposals are dropped, never half-applied
-            edit = _as_deletion(text, proposed)
-            if text[edit.start : edit.end] == edit.replacement:
+            if text[start:end] == replacement:
                 continue
-            pieces.append(text[pos : edit.start])
-            raw_start, raw_end = self.raw_span(edit.start, edit.end)
-            pieces.append(edit.replacement)
-            keep[edit.start : edit.end] = False
-            size = len(edit.replacement)
-            inserts += [edit.start - dropped] * size
-            insert_starts += [raw_start] * size
-            insert_ends += [raw_end] * size
-            dropped += edit.end - edit.start
+            if replacement:
+                edit = _as_deletion(text, edit)
+                start, end, replacement = edit.start, edit.end, edit.replacement
+            pieces.append(text[pos:start])
+            pieces.append(replacement)
+            raw_start, raw_end = start_of(start), end_of(end - 1)
+            cut_starts.append(start)
+            cut_ends.append(end)
+            if replacement:
+                size = len(replacement)
+                inserts += [start - dropped] * size
+                insert_starts += [raw_start] * size
+                insert_ends += [raw_end] * size
+            dropped += end - start
             self._record(edit, raw_start, raw_end)
-            pos = edit.end
+            pos = end
         if not pieces:
             return False
         pieces.append(text[pos:])
         self.text = "".join(pieces)
+        # Characters inside a cut span: +1 at each start, -1 at each end, summed along.
+        size = len(text) + 1
+        inside = np.bincount(cut_starts, minlength=size) - np.bincount(cut_ends, minlength=size)
+        keep = np.cumsum(inside[:-1]) == 0
         self.starts = np.insert(self.starts[keep], inserts, insert_starts)
         self.ends = np.insert(self.ends[keep], inserts, insert_ends)
         return True
 
-    def _record(self, edit: _Edit, edit_raw_start: int, edit_raw_end: int) -> None:
+    def _record(self, edit: _Edit, raw_start: int, raw_end: int) -> None:
         """Log the edit as changes on the raw text, one per stretch between protected gaps."""
-        spans = [(edit.start, edit.end)]
-        if not edit.replacement:
-            spans = self._split_at_protected(edit.start, edit.end, edit_raw_start, edit_raw_end)
+        if edit.replacement or self.protected.find(1, raw_start, raw_end) < 0:
+            self._log(edit.step, edit.reason, raw_start, raw_end)
+            return
+        spans = self._split_at_protected(edit.start, edit.end, raw_start, raw_end)
         for start, end in spans:
-            if len(spans) == 1:
-                raw_start, raw_end = edit_raw_start, edit_raw_end
-            else:
+            if len(spans) > 1:
                 raw_start, raw_end = self.raw_span(start, end)
-            removed = self.raw[raw_start:raw_end]
             step, reason = edit.step, edit.reason
-            if len(spans) > 1 and removed.isspace():  # a leftover line break between pieces
-                step, reason = "whitespace", _WHITESPACE_REASONS["blank"][1]
-            change = Change(step, reason, raw_start, raw_end, removed)
-            self.changes.append((len(self.changes), change))
-            if step not in _COSMETIC_STEPS:
-                self.protected[raw_start:raw_end] = b"\x01" * (raw_end - raw_start)
+            if len(spans) > 1 and self.raw[raw_start:raw_end].isspace():
+                step, reason = "whitespace", _WHITESPACE_REASONS["blank"][1]  # a leftover break
+            self._log(step, reason, raw_start, raw_end)
+
+    def _log(self, step: str, reason: str, raw_start: int, raw_end: int) -> None:
+        change = Change(step, reason, raw_start, raw_end, self.raw[raw_start:raw_end])
+        self.changes.append((len(self.changes), change))
+        if step not in _COSMETIC_STEPS:
+            self.protected[raw_start:raw_end] = b"\x01" * (raw_end - raw_start)
 
     def _split_at_protected(
         self, start: int, end: int, raw_start: int, raw_end: int
