@@ -72,7 +72,11 @@ def forget_store() -> None:
 
 
 def store_version() -> str:
-    return get_store().version()
+    """The pages' cache key for the store's contents: its file and its write generation (the
+    generation alone repeats across stores, and a server may be pointed at another one).
+    """
+    store = get_store()
+    return f"{store.path.resolve()}#{store.version()}"
 
 
 @st.cache_data(show_spinner=False)
