@@ -774,7 +774,8 @@ def _year_candidates(layout: _Layout) -> list[_YearCandidate]:
     """Bare years (2023年) and plan periods (2018—2025), weighted by where they stand."""
     text, found = layout.text, _statistic_years(layout)
     span = layout.title_span
-    periods = [m.span() for m in PLAN_PERIOD_RE.finditer(text)]
+    period_matches = list(PLAN_PERIOD_RE.finditer(text))  # read once, used twice
+    periods = [m.span() for m in period_matches]
     for m in YEAR_RE.finditer(text):
         if TARGET_BEFORE_RE.search(text[max(0, m.start() - 4) : m.start()]):
             continue  # 到2025年 is a deadline, not the document's year
@@ -805,7 +806,7 @@ def _year_candidates(layout: _Layout) -> list[_YearCandidate]:
         for m in rx.finditer(text[: layout.head_end + 3000]):
             year = int(m.group(1)) + shift
             found.append(_YearCandidate(year, kind, _snippet(text, *m.span()), None))
-    for m in PLAN_PERIOD_RE.finditer(text):
+    for m in period_matches:
         first, last = int(m.group(1)), int(m.group(2))
         if 0 < last - first <= 15:
             found.append(_YearCandidate(first, "plan_start", _snippet(text, *m.span()), None))
