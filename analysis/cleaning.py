@@ -30,7 +30,7 @@ import bisect
 import operator
 import re
 import statistics
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Final, NamedTuple
@@ -98,6 +98,8 @@ _BREADCRUMB: Final = re.compile(
     rf"|{_BC_ITEM}(?:[ \t]*{_BC_SEP}[ \t]*{_BC_ITEM}){{2,}}"
     rf")[ \t]*{_BC_SEP}?[ \t]*$"
 )
+# What the first line of every breadcrumb holds (see `_breadcrumbs`).
+_BC_NEEDLE: Final = re.compile(r"位置|首页|[>»＞›→]")
 _BREADCRUMB_REASON: Final = "网页导航路径（面包屑），不是正文。"
 
 _BLOCK_RULES: Final[tuple[_Rule, ...]] = (
@@ -612,13 +614,32 @@ def _breadcrumb_edits(text: str) -> list[_Edit]:
     """Breadcrumbs, plus a lone neighbouring line that only repeats one of their items."""
     edits = []
     lines = _lines(text)
-    for match in _BREADCRUMB.finditer(text):
+    for match in _breadcrumbs(text):
         edits.append(_Edit(match.start(), match.end(), "", "breadcrumb", _BREADCRUMB_REASON))
         items = set(re.split(rf"\s*{_BC_SEP}\s*|\s+|[:：]", match.group()))
         for line in _neighbour_lines(lines, match.start(), match.end()):
             if line.text.strip() in items and line.text.strip():
                 edits.append(_drop_lines(text, line, line, "breadcrumb", _BREADCRUMB_REASON))
     return edits
+
+
+def _breadcrumbs(text: str) -> Iterator[re.Match[str]]:
+    """The matches of `_BREADCRUMB.finditer(text)`, tried only at the lines that could open one.
+
+    A breadcrumb's first line holds a marker (…位置), 首页 or a separator, which few lines do:
+    matching at those line starts alone skips the backtracking of the pattern at every other.
+    """
+    pos, tried = 0, -1
+    for hit in _BC_NEEDLE.finditer(text):
+        if hit.start() < pos:
+            continue
+        line_start = text.rfind("\n", 0, hit.start()) + 1
+        if line_start < pos or line_start == tried:
+            continue
+        tried = line_start
+        if (match := _BREADCRUMB.match(text, line_start)) is not None:
+            yield match
+            pos = match.end()
 
 
 def _neighbour_lines(lines: Sequence[_Line], start: int, end: int) -> list[_Line]:
