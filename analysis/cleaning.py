@@ -470,7 +470,7 @@ def _drop_lines(text: str, first: _Line, last: _Line, step: str, reason: str) ->
 
 def _compact(text: str) -> str:
     """Text without whitespace: how duplicates are compared, since layout differs per copy."""
-    return re.sub(r"\s+", "", text)
+    return "".join(text.split())  # str.split and re's \s agree on whitespace
 
 
 def _common_prefix_length(a: str, b: str) -> int:
