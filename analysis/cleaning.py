@@ -30,7 +30,7 @@ import bisect
 import operator
 import re
 import statistics
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Final, NamedTuple
@@ -98,6 +98,8 @@ _BREADCRUMB: Final = re.compile(
     rf"|{_BC_ITEM}(?:[ \t]*{_BC_SEP}[ \t]*{_BC_ITEM}){{2,}}"
     rf")[ \t]*{_BC_SEP}?[ \t]*$"
 )
+# What the first line of every breadcrumb holds (see `_breadcrumbs`).
+_BC_NEEDLE: Final = re.compile(r"位置|首页|[>»＞›→]")
 _BREADCRUMB_REASON: Final = "网页导航路径（面包屑），不是正文。"
 
 _BLOCK_RULES: Final[tuple[_Rule, ...]] = (
@@ -255,7 +257,7 @@ def clean_text(raw: str) -> CleanResult:
                 settled[step] = trace.text
         if not changed:
             break
-    changes = _net_changes(trace.changes) + _placeholder_changes(trace)
+    changes = _net_changes(trace.raw, trace.changes) + _placeholder_changes(trace)
     changes.sort(key=lambda c: (c.start, c.end, c.step))
     return CleanResult(text=trace.text, changes=changes)
 
@@ -303,7 +305,9 @@ class _Trace:
         self.text = raw
         self.starts: npt.NDArray[np.int64] = np.arange(len(raw), dtype=np.int64)
         self.ends: npt.NDArray[np.int64] = np.arange(1, len(raw) + 1, dtype=np.int64)
-        self.changes: list[tuple[int, Change]] = []  # (sequence, change), in application order
+        # (raw start, raw end, sequence, step, reason) in application order: a Change is only
+        # built for what the record keeps (see `_net_changes`).
+        self.changes: list[tuple[int, int, int, str, str]] = []
         # Raw characters removed by a meaningful (non-cosmetic) rule: later removals must not
         # span them, or the record would hide why they went.
         self.protected = bytearray(len(raw))
@@ -313,7 +317,11 @@ class _Trace:
         return self.starts.item(start), self.ends.item(end - 1)
 
     def apply(self, edits: list[_Edit]) -> bool:
-        """Apply non-overlapping edits in one sweep; True if the text changed."""
+        """Apply non-overlapping edits in one sweep; True if the text changed.
+
+        The loop runs once per proposed edit (hundreds of thousands on a corpus), so it
+        reads plain locals and logs the common, unprotected case inline.
+        """
         text, pieces = self.text, []
         cut_starts: list[int] = []
         cut_ends: list[int] = []
@@ -321,16 +329,23 @@ class _Trace:
         insert_starts: list[int] = []
         insert_ends: list[int] = []
         start_of, end_of = self.starts.item, self.ends.item
+        protected, log = self.protected, self.changes
         pos = dropped = 0
         for edit in sorted(edits, key=_START_END):
-            start, end, replacement = edit.start, edit.end, edit.replacement
+            start, end, replacement, step, reason = edit
             if start < pos or start >= end:
                 continue  # overlapping or empty proposals are dropped, never half-applied
-            if text[start:end] == replacement:
-                continue
             if replacement:
-                edit = _as_deletion(text, edit)
-                start, end, replacement = edit.start, edit.end, edit.replacement
+                # "Keep the first newline of three" is logged as "delete the other two": the
+                # record then points at what really went, not at a span that also covers
+                # what earlier rules removed between the kept and the deleted characters.
+                current = text[start:end]
+                if current == replacement:
+                    continue
+                if current.startswith(replacement):
+                    start, replacement = start + len(replacement), ""
+                elif current.endswith(replacement):
+                    end, replacement = end - len(replacement), ""
             pieces.append(text[pos:start])
             pieces.append(replacement)
             raw_start, raw_end = start_of(start), end_of(end - 1)
@@ -341,8 +356,13 @@ class _Trace:
                 inserts += [start - dropped] * size
                 insert_starts += [raw_start] * size
                 insert_ends += [raw_end] * size
+            if replacement or protected.find(1, raw_start, raw_end) < 0:
+                log.append((raw_start, raw_end, len(log), step, reason))
+                if step not in _COSMETIC_STEPS:
+                    protected[raw_start:raw_end] = b"\x01" * (raw_end - raw_start)
+            else:
+                self._record_around_protected(start, end, step, reason, raw_start, raw_end)
             dropped += end - start
-            self._record(edit, raw_start, raw_end)
             pos = end
         if not pieces:
             return False
@@ -356,23 +376,23 @@ class _Trace:
         self.ends = np.insert(self.ends[keep], inserts, insert_ends)
         return True
 
-    def _record(self, edit: _Edit, raw_start: int, raw_end: int) -> None:
-        """Log the edit as changes on the raw text, one per stretch between protected gaps."""
-        if edit.replacement or self.protected.find(1, raw_start, raw_end) < 0:
-            self._log(edit.step, edit.reason, raw_start, raw_end)
-            return
-        spans = self._split_at_protected(edit.start, edit.end, raw_start, raw_end)
-        for start, end in spans:
+    def _record_around_protected(
+        self, start: int, end: int, step: str, reason: str, raw_start: int, raw_end: int
+    ) -> None:
+        """Log a removal spanning protected raw text as one change per stretch between the
+        protected gaps, so the record never hides why the protected text went."""
+        spans = self._split_at_protected(start, end, raw_start, raw_end)
+        for span_start, span_end in spans:
+            span_step, span_reason = step, reason
             if len(spans) > 1:
-                raw_start, raw_end = self.raw_span(start, end)
-            step, reason = edit.step, edit.reason
-            if len(spans) > 1 and self.raw[raw_start:raw_end].isspace():
-                step, reason = "whitespace", _WHITESPACE_REASONS["blank"][1]  # a leftover break
-            self._log(step, reason, raw_start, raw_end)
+                raw_start, raw_end = self.raw_span(span_start, span_end)
+                if self.raw[raw_start:raw_end].isspace():  # a leftover break
+                    span_step, span_reason = "whitespace", _WHITESPACE_REASONS["blank"][1]
+            self._log(span_step, span_reason, raw_start, raw_end)
 
     def _log(self, step: str, reason: str, raw_start: int, raw_end: int) -> None:
-        change = Change(step, reason, raw_start, raw_end, self.raw[raw_start:raw_end])
-        self.changes.append((len(self.changes), change))
+        """Record one change; a meaningful one protects its raw text from later spans."""
+        self.changes.append((raw_start, raw_end, len(self.changes), step, reason))
         if step not in _COSMETIC_STEPS:
             self.protected[raw_start:raw_end] = b"\x01" * (raw_end - raw_start)
 
@@ -395,35 +415,21 @@ class _Trace:
         return spans
 
 
-def _as_deletion(text: str, edit: _Edit) -> _Edit:
-    """Turn "keep the first newline of three" into "delete the other two".
-
-    The record then points at what really went, not at a span that also covers what
-    earlier rules removed between the kept and the deleted characters.
-    """
-    current, replacement = text[edit.start : edit.end], edit.replacement
-    if replacement and current != replacement and current.startswith(replacement):
-        return _Edit(edit.start + len(replacement), edit.end, "", edit.step, edit.reason)
-    if replacement and current != replacement and current.endswith(replacement):
-        return _Edit(edit.start, edit.end - len(replacement), "", edit.step, edit.reason)
-    return edit
-
-
-def _net_changes(changes: list[tuple[int, Change]]) -> list[Change]:
+def _net_changes(raw: str, changes: list[tuple[int, int, int, str, str]]) -> list[Change]:
     """Fold cosmetic changes into a later change that covers them again (it swallowed them).
 
     Meaningful changes are never folded: removals are split around them (see `_Trace`).
     """
-    ordered = sorted(changes, key=lambda sc: (sc[1].start, -sc[1].end, -sc[0]))
+    ordered = sorted(changes, key=lambda c: (c[0], -c[1], -c[2]))
     kept: list[Change] = []
     cover_start, cover_end = -1, -1
-    for _, change in ordered:
-        covered = cover_start <= change.start and change.end <= cover_end
-        if covered and change.step in _COSMETIC_STEPS:
+    for start, end, _, step, reason in ordered:
+        covered = cover_start <= start and end <= cover_end
+        if covered and step in _COSMETIC_STEPS:
             continue
-        kept.append(change)
-        if change.end > cover_end:
-            cover_start, cover_end = change.start, change.end
+        kept.append(Change(step, reason, start, end, raw[start:end]))
+        if end > cover_end:
+            cover_start, cover_end = start, end
     return kept
 
 
@@ -468,7 +474,7 @@ def _drop_lines(text: str, first: _Line, last: _Line, step: str, reason: str) ->
 
 def _compact(text: str) -> str:
     """Text without whitespace: how duplicates are compared, since layout differs per copy."""
-    return re.sub(r"\s+", "", text)
+    return "".join(text.split())  # str.split and re's \s agree on whitespace
 
 
 def _common_prefix_length(a: str, b: str) -> int:
@@ -612,13 +618,32 @@ def _breadcrumb_edits(text: str) -> list[_Edit]:
     """Breadcrumbs, plus a lone neighbouring line that only repeats one of their items."""
     edits = []
     lines = _lines(text)
-    for match in _BREADCRUMB.finditer(text):
+    for match in _breadcrumbs(text):
         edits.append(_Edit(match.start(), match.end(), "", "breadcrumb", _BREADCRUMB_REASON))
         items = set(re.split(rf"\s*{_BC_SEP}\s*|\s+|[:：]", match.group()))
         for line in _neighbour_lines(lines, match.start(), match.end()):
             if line.text.strip() in items and line.text.strip():
                 edits.append(_drop_lines(text, line, line, "breadcrumb", _BREADCRUMB_REASON))
     return edits
+
+
+def _breadcrumbs(text: str) -> Iterator[re.Match[str]]:
+    """The matches of `_BREADCRUMB.finditer(text)`, tried only at the lines that could open one.
+
+    A breadcrumb's first line holds a marker (…位置), 首页 or a separator, which few lines do:
+    matching at those line starts alone skips the backtracking of the pattern at every other.
+    """
+    pos, tried = 0, -1
+    for hit in _BC_NEEDLE.finditer(text):
+        if hit.start() < pos:
+            continue
+        line_start = text.rfind("\n", 0, hit.start()) + 1
+        if line_start < pos or line_start == tried:
+            continue
+        tried = line_start
+        if (match := _BREADCRUMB.match(text, line_start)) is not None:
+            yield match
+            pos = match.end()
 
 
 def _neighbour_lines(lines: Sequence[_Line], start: int, end: int) -> list[_Line]:
