@@ -18,6 +18,10 @@ from analysis.numbers import (
 RULES_PATH: Final = Path(__file__).parent / "data" / "target_rules.toml"
 _SCALE_WORDS: Final = "十万|百万|千万|十亿|百亿|千亿|万亿"
 _NO_DIGIT_BEFORE: Final = r"(?<![A-Za-z0-9.第零〇一二两三四五六七八九十百千万亿])"
+# Every character a quantity can open with: a digit, a Chinese numeral (`十五`), 百 of `百分之`,
+# 翻 of `翻一番` and the first character of a scale word (`千亿`). A pattern that opened with
+# the lookbehind tried all its alternatives at every character of a sentence.
+QUANTITY_START: Final = r"[\d零〇一二两三四五六七八九十百千万翻]"
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,7 +132,7 @@ def _quantity_regex(
     # A match may not run into a code (`5G`, `3A`), unless it ends on a Chinese unit
     # (`13.07万户46万群众`: the digits after 户 start the next number).
     end = r"(?:(?<=[\u4e00-\u9fff])|(?![A-Za-z0-9]))"
-    return re.compile(rf"{_NO_DIGIT_BEFORE}(?:{alternatives}){end}")
+    return re.compile(rf"(?={QUANTITY_START}){_NO_DIGIT_BEFORE}(?:{alternatives}){end}")
 
 
 @lru_cache(maxsize=4)

@@ -54,7 +54,7 @@ from analysis.target_parts import (
     _Quantity,
     _Section,
 )
-from analysis.target_rules import _NO_DIGIT_BEFORE, Rules, load_rules
+from analysis.target_rules import _NO_DIGIT_BEFORE, QUANTITY_START, Rules, load_rules
 from analysis.types import Span
 
 TARGET_COLUMNS: Final[tuple[str, ...]] = QUANTITY_NAMES
@@ -453,7 +453,7 @@ def _sentence_quantities(
 
 
 _UNITLESS_RE: Final = re.compile(
-    rf"{_NO_DIGIT_BEFORE}(?P<n>{ARABIC_PATTERN}|{CHINESE_PATTERN})(?P<m>万|亿)"
+    rf"(?={QUANTITY_START}){_NO_DIGIT_BEFORE}(?P<n>{ARABIC_PATTERN}|{CHINESE_PATTERN})(?P<m>万|亿)"
     r"(?P<s>左右|以上|以下|多)?(?=[，,。；;、）)]|$)"
 )
 
