@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Final
 
+import numpy as np
 import pandas as pd
 
 from analysis.metrics import CANONICAL_COLUMNS, canonical_columns
@@ -703,23 +704,28 @@ def _typed(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 _CANONICAL_INPUTS: Final = ("metric", "unit", "kind", "sentence", "raw")
+_TEXT_COLUMNS: Final = tuple(c for c in TARGET_COLUMNS if QUANTITY_DTYPES[c] == "object")
 
 
 def _frame(records: list[dict[str, Any]]) -> pd.DataFrame:
-    """The records as a frame of the quantity dtypes, built column by column: letting pandas
-    infer string columns and then converting them cost more than reading a short text."""
+    """The records as a frame of the quantity dtypes, built column by column and the text
+    columns as one object block: letting pandas infer string columns and then converting
+    them, or a Series per column, cost more than reading a short text."""
     read = [c for c in TARGET_COLUMNS if c not in CANONICAL_COLUMNS]
     columns = {name: [r[name] for r in records] for name in read}
     derived = canonical_columns(*(columns[c] for c in _CANONICAL_INPUTS))
     columns.update(zip(CANONICAL_COLUMNS, derived, strict=True))
-    index = pd.RangeIndex(len(records))
-    return pd.DataFrame(
+    typed = pd.DataFrame(
         {
-            name: pd.Series(values, index=index, dtype=QUANTITY_DTYPES[name])
+            name: pd.array(values, dtype=dtype) if dtype == "Int64" else np.array(values, dtype)
             for name, values in columns.items()
+            if (dtype := QUANTITY_DTYPES[name]) != "object"
         },
         copy=False,
     )
+    block = np.array([columns[c] for c in _TEXT_COLUMNS], dtype=object).T
+    text = pd.DataFrame(block, columns=list(_TEXT_COLUMNS), dtype=object, copy=False)
+    return pd.concat([typed, text], axis=1)[list(TARGET_COLUMNS)]
 
 
 def _sentence_records(
