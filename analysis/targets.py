@@ -705,6 +705,16 @@ def _typed(frame: pd.DataFrame) -> pd.DataFrame:
 
 _CANONICAL_INPUTS: Final = ("metric", "unit", "kind", "sentence", "raw")
 _TEXT_COLUMNS: Final = tuple(c for c in TARGET_COLUMNS if QUANTITY_DTYPES[c] == "object")
+_TYPED_COLUMNS: Final = tuple(c for c in TARGET_COLUMNS if c not in _TEXT_COLUMNS)
+# Where each column stands once the typed and the text block are joined (a column taken by
+# position, not looked up by name).
+_ORDER: Final = [(*_TYPED_COLUMNS, *_TEXT_COLUMNS).index(c) for c in TARGET_COLUMNS]
+
+
+def _array(values: list[Any], name: str) -> Any:
+    """A typed column's values as an array of its dtype (nullable for `Int64`)."""
+    dtype = QUANTITY_DTYPES[name]
+    return pd.array(values, dtype=dtype) if dtype == "Int64" else np.array(values, dtype)
 
 
 def _frame(records: list[dict[str, Any]]) -> pd.DataFrame:
@@ -715,17 +725,10 @@ def _frame(records: list[dict[str, Any]]) -> pd.DataFrame:
     columns = {name: [r[name] for r in records] for name in read}
     derived = canonical_columns(*(columns[c] for c in _CANONICAL_INPUTS))
     columns.update(zip(CANONICAL_COLUMNS, derived, strict=True))
-    typed = pd.DataFrame(
-        {
-            name: pd.array(values, dtype=dtype) if dtype == "Int64" else np.array(values, dtype)
-            for name, values in columns.items()
-            if (dtype := QUANTITY_DTYPES[name]) != "object"
-        },
-        copy=False,
-    )
+    typed = pd.DataFrame({name: _array(columns[name], name) for name in _TYPED_COLUMNS}, copy=False)
     block = np.array([columns[c] for c in _TEXT_COLUMNS], dtype=object).T
     text = pd.DataFrame(block, columns=list(_TEXT_COLUMNS), dtype=object, copy=False)
-    return pd.concat([typed, text], axis=1)[list(TARGET_COLUMNS)]
+    return pd.concat([typed, text], axis=1).take(_ORDER, axis=1)
 
 
 def _sentence_records(
