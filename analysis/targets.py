@@ -61,6 +61,7 @@ from analysis.types import Span
 TARGET_COLUMNS: Final[tuple[str, ...]] = QUANTITY_NAMES
 CORPUS_KEY_COLUMNS: Final[tuple[str, ...]] = ("doc_id", "source", "province", "city", "year")
 
+_QUANTITY_START_RE: Final = re.compile(QUANTITY_START)
 _LIST_GAP_RE: Final = re.compile(r"^[、和及与]$|^、和$")
 _QUOTES_BEFORE: Final = "“「《\"'‘"
 _MIN_CHINESE_VALUE: Final = 10.0  # `一个`, `三大`, `两个覆盖` are rhetoric, not quantities
@@ -433,6 +434,8 @@ def _sentence_quantities(
     text: str, norm: str, sentence: Span, spans: list[Span], rules: Rules
 ) -> list[_Quantity]:
     """Quantities of one sentence, placeholders and rhetoric left out."""
+    if _QUANTITY_START_RE.search(norm, sentence.start, sentence.end) is None:
+        return []  # no digit and no numeral: most sentences of a regulation
     out: list[_Quantity] = []
     chunk = norm[sentence.start : sentence.end]
     for m in rules.quantity_re.finditer(chunk):
