@@ -89,6 +89,9 @@ def _period_state(
     return ("plan", year) if year >= doc_year else ("review", None)
 
 
+_YEAR_IS_RE: Final = re.compile(rf"\s*(?:各位代表[，,：:]\s*)?({YEAR})年是")  # `2025年是…`
+
+
 def _opener_state(
     sentence: str, rules: Rules, doc_year: int | None
 ) -> tuple[SectionState, int | None] | None:
@@ -105,7 +108,7 @@ def _opener_state(
         return "review", None
     if any(p.search(sentence) for p in rules.plan_openers):
         return "plan", doc_year
-    m = re.match(rf"\s*(?:各位代表[，,：:]\s*)?({YEAR})年是", sentence)
+    m = _YEAR_IS_RE.match(sentence)
     if m and doc_year:
         year = int(m.group(1))
         return ("plan", year) if year >= doc_year else ("review", None)
@@ -123,6 +126,9 @@ def _heading_text(sentence: str, rules: Rules) -> str | None:
     return head if len(head) < len(sentence) and len(head) <= 40 else None
 
 
+_TOP_HEADING_RE: Final = re.compile(r"\s*[一二三四五六七八九十]+[、.．]")
+
+
 def _heading_section(heading: str, current: _Section, rules: Rules) -> _Section | None:
     """The section a numbered heading opens, or None for a heading that opens none."""
     year = _heading_year(heading, rules)
@@ -133,7 +139,7 @@ def _heading_section(heading: str, current: _Section, rules: Rules) -> _Section 
     weak_review = not dated_plan and rules.review_heading_weak_re.search(heading)
     if rules.review_heading_re.search(heading) or weak_review:
         return _Section("review", heading[:16], year)
-    if re.match(r"\s*[一二三四五六七八九十]+[、.．]", heading):
+    if _TOP_HEADING_RE.match(heading):
         if year is None and current.state == "plan":
             year = current.year  # a numbered list inside the plan keeps the plan's year
         return _Section("plan", heading[:16], year)
@@ -508,15 +514,18 @@ def is_placeholder_text(subject: str) -> bool:
     return PLACEHOLDER_RE.search(subject) is not None
 
 
+_LEADING_TIME_RE: Final = re.compile(
+    r"^(?:力争)?(?:到)?(?:\d{4}年(?:底|末)?前?|今年|全年|明年|年内)"
+)
+
+
 def _strip_subject(subject: str, rules: Rules) -> str:
     """Subject words without cues, deadlines, verbs and punctuation around them."""
     previous = None
     while previous != subject:
         previous = subject
         subject = subject.strip(" \t、，,：:；;“”\"'（）()—-")
-        subject = re.sub(
-            r"^(?:力争)?(?:到)?(?:\d{4}年(?:底|末)?前?|今年|全年|明年|年内)", "", subject
-        )
+        subject = _LEADING_TIME_RE.sub("", subject)
         for word in rules.strip_leading:
             if subject.startswith(word) and len(subject) > len(word):
                 subject = subject[len(word) :]
@@ -578,9 +587,12 @@ def _subject_left(norm: str, q: _Quantity, lo: int, rules: Rules) -> str:
     return _strip_subject(norm[lo : q.start], rules)
 
 
+_LIST_SEPARATOR_RE: Final = re.compile(r"[、和]")
+
+
 def _split_respectively(subject: str, count: int, rules: Rules) -> list[str] | None:
     """`动力电池、驱动电机、电控系统本地配套率` -> one subject per value, sharing the head."""
-    parts = [p for p in re.split(r"[、和]", subject) if p]
+    parts = [p for p in _LIST_SEPARATOR_RE.split(subject) if p]
     if len(parts) != count:
         return None
     last = parts[-1]
