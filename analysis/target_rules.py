@@ -82,6 +82,23 @@ class Rules:
     relative_horizons: dict[str, int]
     absolute_horizons: dict[str, int]
     quantity_re: re.Pattern[str] = field(repr=False)
+    # strip_leading and strip_trailing by length, longest first (see `by_length`)
+    leading_by_length: WordsByLength = field(repr=False)
+    trailing_by_length: WordsByLength = field(repr=False)
+
+
+WordsByLength = tuple[tuple[int, frozenset[str]], ...]
+
+
+def by_length(words: tuple[str, ...]) -> WordsByLength:
+    """Words grouped by length, longest first: which of them starts or ends a text is one
+    set look-up per length, not a comparison per word.
+
+    >>> [(n, sorted(words)) for n, words in by_length(("全市", "新增", "年"))]
+    [(2, ['全市', '新增']), (1, ['年'])]
+    """
+    lengths = sorted({len(w) for w in words}, reverse=True)
+    return tuple((n, frozenset(w for w in words if len(w) == n)) for n in lengths)
 
 
 def _longest_first(words: Any) -> tuple[str, ...]:
@@ -199,6 +216,8 @@ def load_rules(path: str | None = None) -> Rules:
         metric_max_chars=int(metric["max_chars"]),
         strip_leading=_longest_first(metric["strip_leading"]),
         strip_trailing=_longest_first(metric["strip_trailing"]),
+        leading_by_length=by_length(_longest_first(metric["strip_leading"])),
+        trailing_by_length=by_length(_longest_first(metric["strip_trailing"])),
         strip_inside=_longest_first(metric["strip_inside"]),
         trivial=frozenset(metric["trivial"]),
         heads=_longest_first(metric["heads"]),

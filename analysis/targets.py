@@ -526,13 +526,15 @@ def _strip_subject(subject: str, rules: Rules) -> str:
         previous = subject
         subject = subject.strip(" \t、，,：:；;“”\"'（）()—-")
         subject = _LEADING_TIME_RE.sub("", subject)
-        for word in rules.strip_leading:
-            if subject.startswith(word) and len(subject) > len(word):
-                subject = subject[len(word) :]
+        # the longest word that starts the subject and is not all of it, then the longest
+        # that ends it (`subject[:-0]` is "": an empty word would empty it, as it always did)
+        for n, words in rules.leading_by_length:
+            if len(subject) > n and subject[:n] in words:
+                subject = subject[n:]
                 break
-        for word in rules.strip_trailing:
-            if subject.endswith(word):
-                subject = subject[: -len(word)]
+        for n, words in rules.trailing_by_length:
+            if n <= len(subject) and subject[len(subject) - n :] in words:
+                subject = subject[:-n]
                 break
     for word in rules.strip_inside:
         subject = subject.replace(word, "")
