@@ -174,7 +174,10 @@ def _sections(
 
 def _heading_level(sentence: str, rules: Rules) -> int | None:
     """Level of a numbered heading (1 for `一、`, 2 for `（一）`, 3 for `1.`), else None."""
-    return next((i + 1 for i, p in enumerate(rules.heading_levels) if p.match(sentence)), None)
+    for level, pattern in enumerate(rules.heading_levels, start=1):
+        if pattern.match(sentence):
+            return level
+    return None
 
 
 def _opener_year(sentence: str, level: int | None, rules: Rules) -> int | None:
