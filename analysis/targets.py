@@ -724,11 +724,10 @@ def _typed(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 _CANONICAL_INPUTS: Final = ("metric", "unit", "kind", "sentence", "raw")
-_TEXT_COLUMNS: Final = tuple(c for c in TARGET_COLUMNS if QUANTITY_DTYPES[c] == "object")
-_TYPED_COLUMNS: Final = tuple(c for c in TARGET_COLUMNS if c not in _TEXT_COLUMNS)
-# Where each column stands once the typed and the text block are joined (a column taken by
-# position, not looked up by name).
-_ORDER: Final = [(*_TYPED_COLUMNS, *_TEXT_COLUMNS).index(c) for c in TARGET_COLUMNS]
+_COLUMN_INDEX: Final = pd.Index(TARGET_COLUMNS)  # immutable, so every frame can share it
+_TYPED_AT: Final = tuple(
+    (i, name) for i, name in enumerate(TARGET_COLUMNS) if QUANTITY_DTYPES[name] != "object"
+)
 
 
 def _array(values: list[Any], name: str) -> Any:
@@ -738,17 +737,18 @@ def _array(values: list[Any], name: str) -> Any:
 
 
 def _frame(records: list[dict[str, Any]]) -> pd.DataFrame:
-    """The records as a frame of the quantity dtypes, built column by column and the text
-    columns as one object block: letting pandas infer string columns and then converting
+    """The records as a frame of the quantity dtypes: one object block, its typed columns
+    then replaced by position. Letting pandas infer string columns and then converting
     them, or a Series per column, cost more than reading a short text."""
     read = [c for c in TARGET_COLUMNS if c not in CANONICAL_COLUMNS]
     columns = {name: [r[name] for r in records] for name in read}
     derived = canonical_columns(*(columns[c] for c in _CANONICAL_INPUTS))
     columns.update(zip(CANONICAL_COLUMNS, derived, strict=True))
-    typed = pd.DataFrame({name: _array(columns[name], name) for name in _TYPED_COLUMNS}, copy=False)
-    block = np.array([columns[c] for c in _TEXT_COLUMNS], dtype=object).T
-    text = pd.DataFrame(block, columns=list(_TEXT_COLUMNS), dtype=object, copy=False)
-    return pd.concat([typed, text], axis=1).take(_ORDER, axis=1)
+    block = np.array([columns[c] for c in TARGET_COLUMNS], dtype=object).T
+    frame = pd.DataFrame(block, columns=_COLUMN_INDEX, dtype=object, copy=False)
+    for i, name in _TYPED_AT:
+        frame.isetitem(i, _array(columns[name], name))
+    return frame
 
 
 def _sentence_records(
