@@ -199,9 +199,11 @@ def _is_line_start(text: str, span: Span) -> bool:
 
 def _title_year(text: str, span: Span, rules: Rules) -> int | None:
     """Year of an annual plan's title line (`包头市2022年数字政府建设考评办法`)."""
+    # most sentences run on after their end: that test first, then the costlier ones
+    if text[span.end : span.end + 1] not in ("", "\n") or not _is_line_start(text, span):
+        return None
     sentence = text[span.start : span.end].strip()
-    whole_line = _is_line_start(text, span) and text[span.end : span.end + 1] in ("", "\n")
-    if len(sentence) > 60 or not whole_line:
+    if len(sentence) > 60:
         return None
     m = rules.annual_title.match(sentence)
     return int(m.group(1)) if m else None
