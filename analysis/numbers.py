@@ -219,11 +219,14 @@ SPACED_STYLE_MIN_RUNS: Final = 5
 _SPACED_GAP_RE: Final = re.compile(
     r"(?<=[0-9０-９．.]) (?=[0-9０-９．.％%‰])|(?<=[0-9０-９]) (?=[\u4e00-\u9fff])"
 )
-_THOUSANDS_RE: Final = re.compile(r"(?<=[0-9０-９])，(?=[0-9０-９]{3}(?![0-9０-９]))")
+# These three open with the character they match and look back at the digit after it: a
+# pattern opening with a lookbehind is tried at every position, one opening with a
+# character jumps from one occurrence of it to the next (same matches, a fraction the time).
+_THOUSANDS_RE: Final = re.compile(r"，(?<=[0-9０-９]，)(?=[0-9０-９]{3}(?![0-9０-９]))")
 _MIDDLE_DOT_RE: Final = re.compile(
-    r"(?<=[0-9０-９])[·・•](?=[0-9０-９]+\s?(?:[%％‰倍]|[万亿千百]|元|吨|个百分点))"
+    r"[·・•](?<=[0-9０-９][·・•])(?=[0-9０-９]+\s?(?:[%％‰倍]|[万亿千百]|元|吨|个百分点))"
 )
-_MAGNITUDE_GAP_RE: Final = re.compile(r"(?<=[0-9０-９]) (?=(?:万亿|亿|万)|[%％])")
+_MAGNITUDE_GAP_RE: Final = re.compile(r" (?<=[0-9０-９] )(?=(?:万亿|亿|万)|[%％])")
 CN_YEAR_RE: Final = re.compile(r"[一二][九〇零○0０][〇零○0０一二三四五六七八九]{2}(?=\s?年)")
 
 

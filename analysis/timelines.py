@@ -81,9 +81,31 @@ def select_quantities(
     return quantities[mask.fillna(False).astype(bool)]
 
 
+# What counting and keying targets reads: a row filter over these few columns copies far
+# less than one over the whole quantities table (its sentences and raw text).
+_KEY_COLUMNS: Final = (
+    "doc_id",
+    "province",
+    "city",
+    "kind",
+    "horizon",
+    "deadline",
+    "family",
+    "unit",
+    "canonical_metric",
+)
+
+
+def _targets(quantities: pd.DataFrame, *extra: str) -> pd.DataFrame:
+    """The `target` rows of `quantities`, with the key columns (and `extra`) only."""
+    wanted = [c for c in dict.fromkeys((*_KEY_COLUMNS, *extra)) if c in quantities.columns]
+    light = quantities[wanted]
+    return light[light["kind"] == "target"]
+
+
 def target_summary(quantities: pd.DataFrame) -> TargetSummary:
     """Headline figures over the `target` rows of `quantities`."""
-    targets = quantities[quantities["kind"] == "target"]
+    targets = _targets(quantities)
     horizons = pd.to_numeric(targets["horizon"], errors="coerce").dropna()
     regions = with_region(targets)["region"].nunique() if len(targets) else 0
     return TargetSummary(
@@ -96,7 +118,9 @@ def target_summary(quantities: pd.DataFrame) -> TargetSummary:
 
 def targets_by(quantities: pd.DataFrame, column: str) -> pd.DataFrame:
     """Targets per region or per family: group, targets, documents, median_horizon."""
-    targets = with_region(quantities[quantities["kind"] == "target"])
+    targets = with_region(
+        _targets(quantities, column) if column != "region" else _targets(quantities)
+    )
     if targets.empty:
         return pd.DataFrame(columns=[column, "targets", "documents", "median_horizon"])
     targets = targets.assign(horizon=pd.to_numeric(targets["horizon"], errors="coerce"))
@@ -145,7 +169,8 @@ def metric_key_label(key: str) -> str:
 
 
 def _dated_targets(quantities: pd.DataFrame) -> pd.DataFrame:
-    targets = quantities[quantities["kind"] == "target"]
+    """Targets with a deadline, key columns only, with `region` and `metric_key`."""
+    targets = _targets(quantities)
     targets = targets[pd.to_numeric(targets["deadline"], errors="coerce").notna()]
     return with_region(targets).assign(metric_key=lambda t: _metric_keys(t))
 
@@ -178,9 +203,13 @@ def timeline_points(quantities: pd.DataFrame, metric_keys: tuple[str, ...] = ())
 
     `metric_keys` (from `metric_options`) keeps only those metrics; empty keeps all.
     """
-    points = _dated_targets(quantities)
+    keyed = _dated_targets(quantities)
     if metric_keys:
-        points = points[points["metric_key"].isin(metric_keys)]
+        keyed = keyed[keyed["metric_key"].isin(metric_keys)]
+    # Whole rows only for the points drawn (hover texts read metric, raw, sentence).
+    points = quantities.loc[keyed.index].assign(
+        region=keyed["region"], metric_key=keyed["metric_key"]
+    )
     points = points.assign(
         deadline=points["deadline"].astype(int),
         family_label=points["family"].map(lambda f: FAMILY_LABELS.get(f, f)),

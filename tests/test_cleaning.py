@@ -11,7 +11,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from analysis.cleaning import CleanResult, changes_frame, clean_text, halfwidth
+from analysis.cleaning import (
+    _FULLWIDTH_RUN,
+    _WHITESPACE,
+    CleanResult,
+    changes_frame,
+    clean_text,
+    halfwidth,
+)
 from analysis.types import CHANGE_COLUMNS
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -454,3 +461,32 @@ def test_never_invents_characters(raw: str) -> None:
 def test_repeated_document_property(copy: str) -> None:
     result = clean_text(copy + "\n" + copy)
     assert_offsets_point_at_raw(copy + "\n" + copy, result)
+
+
+# The whitespace and full-width patterns as first written: each alternative opens at its
+# own position. The shipped ones consume the first character and check it in a lookbehind
+# (a class-led pattern is searched much faster); they must match exactly the same spans.
+_WS = " \t\u00a0\u2002\u2003\u3000\ufeff"
+_PLAIN_WHITESPACE = re.compile(
+    rf"(?=[\s\ufeff])"
+    rf"(?:(?P<crlf>\r\n?)"
+    rf"|(?P<lead>\A[\s\ufeff]+)"
+    rf"|(?P<end>[\s\ufeff]+\Z)"
+    rf"|(?P<indent>(?<=\n)[{_WS}]+)"
+    rf"|(?P<trail>[{_WS}]+(?=\r|\n))"
+    rf"|(?P<blank>\n(?:[{_WS}]*\n)+)"
+    rf"|(?P<para>[ \t\u00a0]*[\u2003\u3000]{{2,}}|[ \t\u00a0]+[\u2003\u3000]+"
+    rf"|(?<=[。！？])[{_WS}]+)"
+    rf"|(?P<space>[\t\u00a0\u2002\u2003\u3000\ufeff][{_WS}]*| {{2,}}))"
+)
+_PLAIN_FULLWIDTH_RUN = re.compile(
+    r"(?=[０-９Ａ-Ｚａ-ｚ％．])(?:[０-９Ａ-Ｚａ-ｚ％]|(?<=[0-9０-９])．(?=[0-9０-９]))+"
+)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.text(alphabet=_WS + "\r\n\x0b\u2028。！？a中1０．.５Ａ％", max_size=30))
+def test_class_led_patterns_match_the_plain_ones(text: str) -> None:
+    for fast, plain in ((_WHITESPACE, _PLAIN_WHITESPACE), (_FULLWIDTH_RUN, _PLAIN_FULLWIDTH_RUN)):
+        expected = [(m.span(), m.lastgroup) for m in plain.finditer(text)]
+        assert [(m.span(), m.lastgroup) for m in fast.finditer(text)] == expected

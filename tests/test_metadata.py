@@ -6,13 +6,14 @@ import importlib.util
 import statistics
 import sys
 import time
+import unicodedata
 from pathlib import Path
 from types import ModuleType
 
 import pytest
 
 from analysis.gazetteer import GAZETTEER_COLUMNS, division_table, is_municipality, short_name
-from analysis.metadata import EXTRA_FIELDS, detect_metadata, detections_frame
+from analysis.metadata import EXTRA_FIELDS, _nfkc, detect_metadata, detections_frame
 from analysis.types import DOC_TYPES, META_FIELDS
 from tests.conftest import ROOT, seed_path
 
@@ -459,3 +460,17 @@ def test_seed_after_cleaning(prefix: str) -> None:
 )
 def test_a_file_name_year_replaces_only_a_weak_text_year(text, filename, year) -> None:
     assert detect_metadata(text, filename=filename)["year"].value == year
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "产量４，７３５万吨（增长１２．５％）：",
+        "Ⅱ级①㎡…\u3000\u00a0℃",
+        "e\u0301 ｅ\u0301 c\u0327 ﬁ",  # compositions after a fold, a ligature
+        "\u1100\u1161\u11a8 가\u11a8",  # Hangul jamo that compose
+        "ｶﾞ ｶ\u3099 か\u3099 ﾟ",  # half-width kana and voicing marks
+    ],
+)
+def test_fast_nfkc_is_nfkc(text) -> None:
+    assert _nfkc(text) == unicodedata.normalize("NFKC", text)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -471,3 +472,24 @@ def test_shipped_boundaries_cover_provinces_and_cities() -> None:
     assert "武汉市" in {f["properties"]["name"] for f in city_geojson("湖北省")["features"]}
     with pytest.raises(BoundariesMissing, match="上海市"):
         city_geojson("上海市")
+
+
+def test_thinned_boundaries_are_kept_on_disk_and_rebuilt_when_unreadable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from analysis import boundaries
+
+    monkeypatch.setenv(boundaries.CACHE_ENV, str(tmp_path))
+    boundaries.province_geojson.cache_clear()
+    built = boundaries.province_geojson()
+    (kept,) = (tmp_path / "boundaries").glob("provinces-*.json")
+    assert json.loads(kept.read_text(encoding="utf-8")) == built
+
+    kept.write_text(json.dumps({"type": "FeatureCollection", "features": []}), encoding="utf-8")
+    boundaries.province_geojson.cache_clear()
+    assert boundaries.province_geojson()["features"] == []  # read from disk, not rebuilt
+
+    kept.write_text("{not json", encoding="utf-8")
+    boundaries.province_geojson.cache_clear()
+    assert len(boundaries.province_geojson()["features"]) == 34
+    boundaries.province_geojson.cache_clear()
