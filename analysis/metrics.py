@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -146,20 +147,38 @@ def _growth_twin(entry: CatalogueMetric) -> CatalogueMetric:
     return entry
 
 
+def canonical_columns(
+    metrics: Sequence[object],
+    units: Sequence[object],
+    kinds: Sequence[object],
+    sentences: Sequence[object],
+    raws: Sequence[object],
+) -> tuple[list[str], list[str]]:
+    """`canonical_metric` and `metric_words` of quantities given column by column, so the
+    extractor can add them before it builds its frame (a pass over frame rows costs more
+    than the mapping)."""
+    ids: list[str] = []
+    words: list[str] = []
+    previous: tuple[object, str] = (None, "")
+    for metric_value, unit_value, kind_value, sentence, raw in zip(
+        metrics, units, kinds, sentences, raws, strict=True
+    ):
+        metric, unit, kind = str(metric_value or ""), str(unit_value or ""), str(kind_value or "")
+        found = canonical_metric(metric, _left_of(sentence, raw), unit, kind)
+        if not found[0] and previous[0] == sentence and previous[1]:
+            found = _continued(previous[1], metric, unit, kind)
+        ids.append(found[0])
+        words.append(found[1])
+        previous = (sentence, found[0])
+    return ids, words
+
+
 def add_canonical_metrics(quantities: pd.DataFrame) -> pd.DataFrame:
     """The quantities with `canonical_metric` and `metric_words` columns (strings, "" when
     no catalogue entry fits)."""
-    pairs: list[tuple[str, str]] = []
-    previous: tuple[object, str] = (None, "")
-    for row in quantities.itertuples(index=False):
-        metric, unit, kind = str(row.metric or ""), str(row.unit or ""), str(row.kind or "")
-        found = canonical_metric(metric, _left_of(row.sentence, row.raw), unit, kind)
-        if not found[0] and previous[0] == row.sentence and previous[1]:
-            found = _continued(previous[1], metric, unit, kind)
-        pairs.append(found)
-        previous = (row.sentence, found[0])
-    ids = [p[0] for p in pairs]
-    words = [p[1] for p in pairs]
+    ids, words = canonical_columns(
+        *(quantities[c].tolist() for c in ("metric", "unit", "kind", "sentence", "raw"))
+    )
     return quantities.assign(
         canonical_metric=pd.Series(ids, index=quantities.index, dtype=object),
         metric_words=pd.Series(words, index=quantities.index, dtype=object),

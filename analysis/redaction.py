@@ -41,6 +41,8 @@ def placeholder_spans(text: str) -> list[Span]:
     >>> [text for text in ("营收XX亿元",) for s in placeholder_spans(text)]
     ['营收XX亿元']
     """
+    if MAY_HOLD_PLACEHOLDER.search(text) is None:
+        return []  # most texts hold none, and the full pattern is tried at every character
     return [Span(m.start(), m.end()) for m in PLACEHOLDER_RE.finditer(text)]
 
 

@@ -10,6 +10,8 @@ from analysis.target_parts import _CLAUSE_BOUNDARY_RE, Kind, _Cue, _Quantity, _S
 from analysis.target_rules import Rules
 from analysis.types import Span
 
+_FOUR_DIGITS_RE: Final = re.compile(r"\d{4}")
+
 
 def _cues(norm: str, sentence: Span, rules: Rules, doc_year: int | None) -> list[_Cue]:
     """Strong cue words of a sentence; attributive ones (`打造的`) are dropped."""
@@ -20,7 +22,7 @@ def _cues(norm: str, sentence: Span, rules: Rules, doc_year: int | None) -> list
             if chunk[m.end() : m.end() + 1] == "的":
                 continue
             cue_kind = kind
-            year = re.search(r"\d{4}", m.group(0))
+            year = _FOUR_DIGITS_RE.search(m.group(0))
             if kind == "target" and year and doc_year and int(year.group(0)) < doc_year:
                 cue_kind = "achievement"  # `到2024年底` in a 2025 text is the past
             found.append(
@@ -180,15 +182,19 @@ def _dated_in_the_past(q: _Quantity, doc_year: int | None) -> tuple[Kind, str]:
     return q.kind, q.cue
 
 
+_INDICATORS_RE: Final = re.compile(r"(?:主要)?(?:指标|具体指标)")
+_COUNTDOWN_RE: Final = re.compile(r"距[^，。；]{0,20}还有$")
+
+
 def _rule_of_law(
     norm: str, q: _Quantity, sentence: Span, clause_lo: int, rules: Rules
 ) -> tuple[Kind, str]:
     """A fine is a penalty (`处一万元以上十万元以下罚款`), a time limit of an obligation
     (`应当在三十日内`, `不得超过八小时`) a rule: neither is a target nor a result."""
     clause = norm[clause_lo : _clause_end(norm, q.end)]
-    if q.unit in ("项", "个") and re.match(r"(?:主要)?(?:指标|具体指标)", norm[q.end : q.end + 4]):
+    if q.unit in ("项", "个") and _INDICATORS_RE.match(norm[q.end : q.end + 4]):
         return "other", "指标个数"  # `设置12项指标`: the outline of a plan, not a goal
-    if q.unit in ("天", "日") and re.search(r"距[^，。；]{0,20}还有$", norm[clause_lo : q.start]):
+    if q.unit in ("天", "日") and _COUNTDOWN_RE.search(norm[clause_lo : q.start]):
         return "other", "倒计时"  # `距…还有95天`
     if q.unit in rules.money_units and (found := rules.penalty_re.search(clause)):
         q.metric = "罚款" if found.group(0) == "处罚" else found.group(0)
@@ -219,8 +225,11 @@ def _section_kind(
     return "other", verb.lstrip("+")
 
 
+_CLAUSE_END_RE: Final = re.compile(r"[，：（）():；;。！？!?\n]|,(?!\d{3})")
+
+
 def _clause_end(norm: str, pos: int) -> int:
-    m = re.compile(r"[，：（）():；;。！？!?\n]|,(?!\d{3})").search(norm, pos)
+    m = _CLAUSE_END_RE.search(norm, pos)
     return m.start() if m else len(norm)
 
 

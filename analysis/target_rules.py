@@ -18,6 +18,10 @@ from analysis.numbers import (
 RULES_PATH: Final = Path(__file__).parent / "data" / "target_rules.toml"
 _SCALE_WORDS: Final = "十万|百万|千万|十亿|百亿|千亿|万亿"
 _NO_DIGIT_BEFORE: Final = r"(?<![A-Za-z0-9.第零〇一二两三四五六七八九十百千万亿])"
+# Every character a quantity can open with: a digit, a Chinese numeral (`十五`), 百 of `百分之`,
+# 翻 of `翻一番` and the first character of a scale word (`千亿`). A pattern that opened with
+# the lookbehind tried all its alternatives at every character of a sentence.
+QUANTITY_START: Final = r"[\d零〇一二两三四五六七八九十百千万翻]"
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +82,23 @@ class Rules:
     relative_horizons: dict[str, int]
     absolute_horizons: dict[str, int]
     quantity_re: re.Pattern[str] = field(repr=False)
+    # strip_leading and strip_trailing by length, longest first (see `by_length`)
+    leading_by_length: WordsByLength = field(repr=False)
+    trailing_by_length: WordsByLength = field(repr=False)
+
+
+WordsByLength = tuple[tuple[int, frozenset[str]], ...]
+
+
+def by_length(words: tuple[str, ...]) -> WordsByLength:
+    """Words grouped by length, longest first: which of them starts or ends a text is one
+    set look-up per length, not a comparison per word.
+
+    >>> [(n, sorted(words)) for n, words in by_length(("全市", "新增", "年"))]
+    [(2, ['全市', '新增']), (1, ['年'])]
+    """
+    lengths = sorted({len(w) for w in words}, reverse=True)
+    return tuple((n, frozenset(w for w in words if len(w) == n)) for n in lengths)
 
 
 def _longest_first(words: Any) -> tuple[str, ...]:
@@ -128,7 +149,7 @@ def _quantity_regex(
     # A match may not run into a code (`5G`, `3A`), unless it ends on a Chinese unit
     # (`13.07万户46万群众`: the digits after 户 start the next number).
     end = r"(?:(?<=[\u4e00-\u9fff])|(?![A-Za-z0-9]))"
-    return re.compile(rf"{_NO_DIGIT_BEFORE}(?:{alternatives}){end}")
+    return re.compile(rf"(?={QUANTITY_START}){_NO_DIGIT_BEFORE}(?:{alternatives}){end}")
 
 
 @lru_cache(maxsize=4)
@@ -195,6 +216,8 @@ def load_rules(path: str | None = None) -> Rules:
         metric_max_chars=int(metric["max_chars"]),
         strip_leading=_longest_first(metric["strip_leading"]),
         strip_trailing=_longest_first(metric["strip_trailing"]),
+        leading_by_length=by_length(_longest_first(metric["strip_leading"])),
+        trailing_by_length=by_length(_longest_first(metric["strip_trailing"])),
         strip_inside=_longest_first(metric["strip_inside"]),
         trivial=frozenset(metric["trivial"]),
         heads=_longest_first(metric["heads"]),

@@ -18,9 +18,10 @@ import re
 from dataclasses import dataclass
 from typing import Any, Final
 
+import numpy as np
 import pandas as pd
 
-from analysis.metrics import add_canonical_metrics
+from analysis.metrics import CANONICAL_COLUMNS, canonical_columns
 from analysis.numbers import (
     ARABIC_PATTERN,
     CHINESE_PATTERN,
@@ -54,12 +55,13 @@ from analysis.target_parts import (
     _Quantity,
     _Section,
 )
-from analysis.target_rules import _NO_DIGIT_BEFORE, Rules, load_rules
+from analysis.target_rules import _NO_DIGIT_BEFORE, QUANTITY_START, Rules, load_rules
 from analysis.types import Span
 
 TARGET_COLUMNS: Final[tuple[str, ...]] = QUANTITY_NAMES
 CORPUS_KEY_COLUMNS: Final[tuple[str, ...]] = ("doc_id", "source", "province", "city", "year")
 
+_QUANTITY_START_RE: Final = re.compile(QUANTITY_START)
 _LIST_GAP_RE: Final = re.compile(r"^[、和及与]$|^、和$")
 _QUOTES_BEFORE: Final = "“「《\"'‘"
 _MIN_CHINESE_VALUE: Final = 10.0  # `一个`, `三大`, `两个覆盖` are rhetoric, not quantities
@@ -87,6 +89,9 @@ def _period_state(
     return ("plan", year) if year >= doc_year else ("review", None)
 
 
+_YEAR_IS_RE: Final = re.compile(rf"\s*(?:各位代表[，,：:]\s*)?({YEAR})年是")  # `2025年是…`
+
+
 def _opener_state(
     sentence: str, rules: Rules, doc_year: int | None
 ) -> tuple[SectionState, int | None] | None:
@@ -103,7 +108,7 @@ def _opener_state(
         return "review", None
     if any(p.search(sentence) for p in rules.plan_openers):
         return "plan", doc_year
-    m = re.match(rf"\s*(?:各位代表[，,：:]\s*)?({YEAR})年是", sentence)
+    m = _YEAR_IS_RE.match(sentence)
     if m and doc_year:
         year = int(m.group(1))
         return ("plan", year) if year >= doc_year else ("review", None)
@@ -121,6 +126,9 @@ def _heading_text(sentence: str, rules: Rules) -> str | None:
     return head if len(head) < len(sentence) and len(head) <= 40 else None
 
 
+_TOP_HEADING_RE: Final = re.compile(r"\s*[一二三四五六七八九十]+[、.．]")
+
+
 def _heading_section(heading: str, current: _Section, rules: Rules) -> _Section | None:
     """The section a numbered heading opens, or None for a heading that opens none."""
     year = _heading_year(heading, rules)
@@ -131,7 +139,7 @@ def _heading_section(heading: str, current: _Section, rules: Rules) -> _Section 
     weak_review = not dated_plan and rules.review_heading_weak_re.search(heading)
     if rules.review_heading_re.search(heading) or weak_review:
         return _Section("review", heading[:16], year)
-    if re.match(r"\s*[一二三四五六七八九十]+[、.．]", heading):
+    if _TOP_HEADING_RE.match(heading):
         if year is None and current.state == "plan":
             year = current.year  # a numbered list inside the plan keeps the plan's year
         return _Section("plan", heading[:16], year)
@@ -166,7 +174,10 @@ def _sections(
 
 def _heading_level(sentence: str, rules: Rules) -> int | None:
     """Level of a numbered heading (1 for `一、`, 2 for `（一）`, 3 for `1.`), else None."""
-    return next((i + 1 for i, p in enumerate(rules.heading_levels) if p.match(sentence)), None)
+    for level, pattern in enumerate(rules.heading_levels, start=1):
+        if pattern.match(sentence):
+            return level
+    return None
 
 
 def _opener_year(sentence: str, level: int | None, rules: Rules) -> int | None:
@@ -188,9 +199,11 @@ def _is_line_start(text: str, span: Span) -> bool:
 
 def _title_year(text: str, span: Span, rules: Rules) -> int | None:
     """Year of an annual plan's title line (`包头市2022年数字政府建设考评办法`)."""
+    # most sentences run on after their end: that test first, then the costlier ones
+    if text[span.end : span.end + 1] not in ("", "\n") or not _is_line_start(text, span):
+        return None
     sentence = text[span.start : span.end].strip()
-    whole_line = _is_line_start(text, span) and text[span.end : span.end + 1] in ("", "\n")
-    if len(sentence) > 60 or not whole_line:
+    if len(sentence) > 60:
         return None
     m = rules.annual_title.match(sentence)
     return int(m.group(1)) if m else None
@@ -432,6 +445,8 @@ def _sentence_quantities(
     text: str, norm: str, sentence: Span, spans: list[Span], rules: Rules
 ) -> list[_Quantity]:
     """Quantities of one sentence, placeholders and rhetoric left out."""
+    if _QUANTITY_START_RE.search(norm, sentence.start, sentence.end) is None:
+        return []  # no digit and no numeral: most sentences of a regulation
     out: list[_Quantity] = []
     chunk = norm[sentence.start : sentence.end]
     for m in rules.quantity_re.finditer(chunk):
@@ -453,7 +468,7 @@ def _sentence_quantities(
 
 
 _UNITLESS_RE: Final = re.compile(
-    rf"{_NO_DIGIT_BEFORE}(?P<n>{ARABIC_PATTERN}|{CHINESE_PATTERN})(?P<m>万|亿)"
+    rf"(?={QUANTITY_START}){_NO_DIGIT_BEFORE}(?P<n>{ARABIC_PATTERN}|{CHINESE_PATTERN})(?P<m>万|亿)"
     r"(?P<s>左右|以上|以下|多)?(?=[，,。；;、）)]|$)"
 )
 
@@ -504,22 +519,27 @@ def is_placeholder_text(subject: str) -> bool:
     return PLACEHOLDER_RE.search(subject) is not None
 
 
+_LEADING_TIME_RE: Final = re.compile(
+    r"^(?:力争)?(?:到)?(?:\d{4}年(?:底|末)?前?|今年|全年|明年|年内)"
+)
+
+
 def _strip_subject(subject: str, rules: Rules) -> str:
     """Subject words without cues, deadlines, verbs and punctuation around them."""
     previous = None
     while previous != subject:
         previous = subject
         subject = subject.strip(" \t、，,：:；;“”\"'（）()—-")
-        subject = re.sub(
-            r"^(?:力争)?(?:到)?(?:\d{4}年(?:底|末)?前?|今年|全年|明年|年内)", "", subject
-        )
-        for word in rules.strip_leading:
-            if subject.startswith(word) and len(subject) > len(word):
-                subject = subject[len(word) :]
+        subject = _LEADING_TIME_RE.sub("", subject)
+        # the longest word that starts the subject and is not all of it, then the longest
+        # that ends it (`subject[:-0]` is "": an empty word would empty it, as it always did)
+        for n, words in rules.leading_by_length:
+            if len(subject) > n and subject[:n] in words:
+                subject = subject[n:]
                 break
-        for word in rules.strip_trailing:
-            if subject.endswith(word):
-                subject = subject[: -len(word)]
+        for n, words in rules.trailing_by_length:
+            if n <= len(subject) and subject[len(subject) - n :] in words:
+                subject = subject[:-n]
                 break
     for word in rules.strip_inside:
         subject = subject.replace(word, "")
@@ -574,9 +594,12 @@ def _subject_left(norm: str, q: _Quantity, lo: int, rules: Rules) -> str:
     return _strip_subject(norm[lo : q.start], rules)
 
 
+_LIST_SEPARATOR_RE: Final = re.compile(r"[、和]")
+
+
 def _split_respectively(subject: str, count: int, rules: Rules) -> list[str] | None:
     """`动力电池、驱动电机、电控系统本地配套率` -> one subject per value, sharing the head."""
-    parts = [p for p in re.split(r"[、和]", subject) if p]
+    parts = [p for p in _LIST_SEPARATOR_RE.split(subject) if p]
     if len(parts) != count:
         return None
     last = parts[-1]
@@ -702,6 +725,34 @@ def _typed(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.astype(QUANTITY_DTYPES)
 
 
+_CANONICAL_INPUTS: Final = ("metric", "unit", "kind", "sentence", "raw")
+_COLUMN_INDEX: Final = pd.Index(TARGET_COLUMNS)  # immutable, so every frame can share it
+_TYPED_AT: Final = tuple(
+    (i, name) for i, name in enumerate(TARGET_COLUMNS) if QUANTITY_DTYPES[name] != "object"
+)
+
+
+def _array(values: list[Any], name: str) -> Any:
+    """A typed column's values as an array of its dtype (nullable for `Int64`)."""
+    dtype = QUANTITY_DTYPES[name]
+    return pd.array(values, dtype=dtype) if dtype == "Int64" else np.array(values, dtype)
+
+
+def _frame(records: list[dict[str, Any]]) -> pd.DataFrame:
+    """The records as a frame of the quantity dtypes: one object block, its typed columns
+    then replaced by position. Letting pandas infer string columns and then converting
+    them, or a Series per column, cost more than reading a short text."""
+    read = [c for c in TARGET_COLUMNS if c not in CANONICAL_COLUMNS]
+    columns = {name: [r[name] for r in records] for name in read}
+    derived = canonical_columns(*(columns[c] for c in _CANONICAL_INPUTS))
+    columns.update(zip(CANONICAL_COLUMNS, derived, strict=True))
+    block = np.array([columns[c] for c in TARGET_COLUMNS], dtype=object).T
+    frame = pd.DataFrame(block, columns=_COLUMN_INDEX, dtype=object, copy=False)
+    for i, name in _TYPED_AT:
+        frame.isetitem(i, _array(columns[name], name))
+    return frame
+
+
 def _sentence_records(
     text: str,
     norm: str,
@@ -781,10 +832,7 @@ def extract_quantities(text: str, *, doc_year: int | None = None) -> pd.DataFram
     records: list[dict[str, Any]] = []
     for sentence, section in zip(sentences, sections, strict=True):
         records += _sentence_records(text, norm, sentence, section, spans, rules, doc_year)
-    if not records:
-        return _empty_frame()
-    frame = pd.DataFrame.from_records(records, columns=list(TARGET_COLUMNS[:-2]))
-    return _typed(add_canonical_metrics(frame))
+    return _frame(records) if records else _empty_frame()
 
 
 def _doc_year(value: Any) -> int | None:
