@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import os
+import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache, partial
@@ -133,6 +134,9 @@ def correct_fields(store: Store, doc_id: str, values: dict[str, str]) -> None:
 # memory stays flat however large the corpus, and a killed ingest loses one batch at most.
 BATCH_DOCS: Final = 128
 BATCH_CHARS: Final = 8_000_000
+# An ingest keeps its connection across batches for this long, then lets it go for a moment
+# so a dashboard or another command waiting for the file gets in (see Store.holding).
+HOLD_SECONDS: Final = 5.0
 
 # Stored texts are read this many documents at a time when reprocessing: each read costs
 # about a second whatever its size, and this keeps memory bounded on a large store.
@@ -268,24 +272,26 @@ def _ingest(
     outcomes: list[IngestOutcome] = []
     batch = _Batch(store)
     seen: set[str] = set()
-    try:
-        results = ordered_map(_work, tasks, workers=workers or default_workers())
-        for done, found in enumerate(results, start=1):
-            for item in found:
-                if isinstance(item, IngestOutcome):
-                    outcomes.append(item)
-                elif item.sha256 in seen:
-                    outcomes.append(IngestOutcome(item.source, "skipped", item.doc_id, DUPLICATE))
-                else:
-                    seen.add(item.sha256)
-                    status: Status = "updated" if item.sha256 in known else "added"
-                    outcomes.append(IngestOutcome(item.source, status, item.doc_id))
-                    batch.add(item)
-            if progress:
-                progress(done, len(tasks))
-        batch.flush()
-    finally:
-        _JOB = None
+    with store.holding():
+        try:
+            results = ordered_map(_work, tasks, workers=workers or default_workers())
+            for done, found in enumerate(results, start=1):
+                for item in found:
+                    if isinstance(item, IngestOutcome):
+                        outcomes.append(item)
+                    elif item.sha256 in seen:
+                        repeat = IngestOutcome(item.source, "skipped", item.doc_id, DUPLICATE)
+                        outcomes.append(repeat)
+                    else:
+                        seen.add(item.sha256)
+                        status: Status = "updated" if item.sha256 in known else "added"
+                        outcomes.append(IngestOutcome(item.source, status, item.doc_id))
+                        batch.add(item)
+                if progress:
+                    progress(done, len(tasks))
+            batch.flush()
+        finally:
+            _JOB = None
     return outcomes
 
 
@@ -296,6 +302,7 @@ class _Batch:
         self.store = store
         self.documents: list[StoredDocument] = []
         self.chars = 0
+        self.held_since = time.monotonic()
 
     def add(self, doc: StoredDocument) -> None:
         self.documents.append(doc)
@@ -306,6 +313,9 @@ class _Batch:
     def flush(self) -> None:
         self.store.write(self.documents)
         self.documents, self.chars = [], 0
+        if time.monotonic() - self.held_since >= HOLD_SECONDS:
+            self.store.let_go()
+            self.held_since = time.monotonic()
 
 
 def default_workers() -> int:

@@ -119,6 +119,7 @@ class Store:
         self.path = Path(path) if path is not None else default_store_path()
         self.read_only = read_only
         self._keep_open = keep_open
+        self._held = False
         self._con: duckdb.DuckDBPyConnection | None = None
         self._lock = threading.Lock()
         self._users = 0
@@ -175,6 +176,27 @@ class Store:
                 if self._users == 0 and self._con is not None:
                     self._con.close()
                     self._con = None
+
+    @contextmanager
+    def holding(self) -> Iterator[None]:
+        """Keep one connection across the writes inside (an ingest's batches): closing a
+        DuckDB connection checkpoints the file, which cost more than a batch's inserts.
+        `let_go()` closes it between batches so another program can get in.
+        """
+        if self._keep_open:  # a server's store keeps its connection anyway
+            yield
+            return
+        self._keep_open = self._held = True
+        try:
+            yield
+        finally:
+            self._keep_open = self._held = False
+            self.close()
+
+    def let_go(self) -> None:
+        """Close the connection `holding` keeps (the next call opens a new one)."""
+        if self._held:
+            self.close()
 
     @contextmanager
     def _connect(self) -> Iterator[duckdb.DuckDBPyConnection]:

@@ -483,3 +483,32 @@ def test_the_command_line_writes_while_the_dashboard_is_open(tmp_path: Path) -> 
         assert "等待" in waiting.stderr.readline()
     assert waiting.wait(timeout=60) == 0, waiting.stderr.read()
     assert dashboard.documents().set_index("doc_id").loc[doc_id, "city"] == "芜湖市"
+
+
+def _opens_during_ingest(folder: Path, path: Path, monkeypatch: pytest.MonkeyPatch) -> int:
+    store = Store(path)
+    opens = [0]
+    real = Store._open
+
+    def counting(self: Store) -> object:
+        opens[0] += 1
+        return real(self)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(Store, "_open", counting)
+        corpus.ingest_paths(store, [folder], workers=1)
+    assert len(store.documents()) == 6
+    return opens[0]
+
+
+def test_an_ingest_keeps_one_connection_across_its_batches_and_lets_it_go_after_a_while(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(corpus, "BATCH_DOCS", 2)  # six files: three batches
+    folder = tmp_path / "six"
+    for i in range(6):
+        _write(folder, f"f{i}.txt", f"第{i}号文件。西安市汽车产业大会召开。")
+    held = _opens_during_ingest(folder, tmp_path / "held.duckdb", monkeypatch)
+    monkeypatch.setattr(corpus, "HOLD_SECONDS", 0.0)
+    let_go = _opens_during_ingest(folder, tmp_path / "let-go.duckdb", monkeypatch)
+    assert let_go == held + 2  # one connection for the three batches, or one each
