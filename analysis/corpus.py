@@ -517,36 +517,42 @@ def _redo_stages(
     years = store.documents().set_index("doc_id")["year"]
     version = pipeline_for(store)
     _JOB = _Job({}, {}, token_counter_for(store), version)
-    try:
-        shas = sorted(redo)
-        for start in range(0, len(shas), READ_CHUNK):
-            chunk = shas[start : start + READ_CHUNK]
-            tasks = []
-            for doc, clean in store.stored_texts(chunk):
-                doc_id = doc_id_for(doc.sha256)
-                tasks.append(
-                    _StageTask(
-                        doc_id=doc_id,
-                        source=doc.source,
-                        raw_text=doc.raw_text,
-                        clean_text=clean,
-                        stages=redo[doc.sha256],
-                        year=_year_of(years.get(doc_id)),
-                        year_given=_year_given(kept.get(doc_id, {})),
+    with store.holding():
+        try:
+            shas = sorted(redo)
+            for start in range(0, len(shas), READ_CHUNK):
+                chunk = shas[start : start + READ_CHUNK]
+                tasks = []
+                for doc, clean in store.stored_texts(chunk):
+                    doc_id = doc_id_for(doc.sha256)
+                    tasks.append(
+                        _StageTask(
+                            doc_id=doc_id,
+                            source=doc.source,
+                            raw_text=doc.raw_text,
+                            clean_text=clean,
+                            stages=redo[doc.sha256],
+                            year=_year_of(years.get(doc_id)),
+                            year_given=_year_given(kept.get(doc_id, {})),
+                        )
                     )
-                )
-            parts: list[DocumentParts] = []
-            for done, part in enumerate(
-                ordered_map(_redo, tasks, workers=workers or default_workers()), start=1
-            ):
-                parts.append(part)
-                if len(parts) >= BATCH_DOCS or done == len(tasks):
-                    store.write_parts(parts, pipeline=version)
-                    parts = []
-                    if progress:
-                        progress(start + done, len(shas))
-    finally:
-        _JOB = None
+                store.let_go()  # no open connection in the workers forked next
+                parts: list[DocumentParts] = []
+                held_since = time.monotonic()
+                for done, part in enumerate(
+                    ordered_map(_redo, tasks, workers=workers or default_workers()), start=1
+                ):
+                    parts.append(part)
+                    if len(parts) >= BATCH_DOCS or done == len(tasks):
+                        store.write_parts(parts, pipeline=version)
+                        parts = []
+                        if time.monotonic() - held_since >= HOLD_SECONDS:
+                            store.let_go()  # as an ingest does, see _Batch.flush
+                            held_since = time.monotonic()
+                        if progress:
+                            progress(start + done, len(shas))
+        finally:
+            _JOB = None
 
 
 @dataclass(frozen=True, slots=True)
