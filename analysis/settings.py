@@ -48,6 +48,12 @@ SETTINGS: Final[tuple[Setting, ...]] = (
         "a TOML file of further `[[metric]]` blocks added to the canonical metric catalogue",
         "app",
     ),
+    Setting(
+        "POLICYLENS_CACHE_DIR",
+        "~/.cache/policylens",
+        "where the thinned map boundaries are kept between runs",
+        "app",
+    ),
     Setting("PORT", "8501", "the dashboard's port for `bootstrap.sh run`", "scripts"),
     Setting("POLICYLENS_VENV", ".venv", "the virtual environment `bootstrap.sh` uses", "scripts"),
     Setting(
