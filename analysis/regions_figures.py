@@ -32,6 +32,12 @@ STATUS_COLOURS: Final = {"met": "#2ca02c", "missed": "#d62728", "no_result": "#9
 SEQUENTIAL: Final = "Blues"
 
 
+# Heatmap heights: title, subtitle, source line and axis labels, then a row of text per group
+# or theme (a label of the 13 px font needs about 20 px to be drawn).
+ROW_CHROME: Final = 240
+ROW_PX: Final = 26
+
+
 def _styled(figure: go.Figure, *, title: str, height: int | None = None) -> go.Figure:
     """The shared look (template, fonts, margins sized to the longest row label)."""
     labels = [
@@ -76,8 +82,13 @@ def theme_heatmap(profile: pd.DataFrame, *, value: str = "per_10k") -> go.Figure
         )
     )
     _clickable_cells(figure, wide, hits)
-    figure.update_yaxes(autorange="reversed")
-    return _styled(figure, title="主题强度（每万字命中次数）", height=max(400, 24 * len(order)))
+    # Every theme named: left to itself Plotly drops every other row label when rows are
+    # tight, and an unnamed row of numbers cannot be read.
+    figure.update_yaxes(autorange="reversed", dtick=1)
+    figure.update_xaxes(dtick=1)
+    return _styled(
+        figure, title="主题强度（每万字命中次数）", height=ROW_CHROME + ROW_PX * len(order)
+    )
 
 
 def _clickable_cells(figure: go.Figure, wide: pd.DataFrame, hits: pd.DataFrame) -> None:
@@ -174,8 +185,9 @@ def similarity_heatmap(
             hovertemplate="%{y} × %{x}<br>相似度 %{z:.3f}<extra></extra>",
         )
     )
-    figure.update_yaxes(autorange="reversed")
-    return _styled(figure, title=title, height=max(380, 28 * len(matrix)))
+    figure.update_yaxes(autorange="reversed", dtick=1)
+    figure.update_xaxes(dtick=1)
+    return _styled(figure, title=title, height=ROW_CHROME + ROW_PX * len(matrix))
 
 
 def _outline(geometry: dict) -> tuple[np.ndarray, np.ndarray]:

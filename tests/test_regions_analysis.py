@@ -493,3 +493,17 @@ def test_thinned_boundaries_are_kept_on_disk_and_rebuilt_when_unreadable(
     boundaries.province_geojson.cache_clear()
     assert len(boundaries.province_geojson()["features"]) == 34
     boundaries.province_geojson.cache_clear()
+
+
+def test_the_theme_heatmap_names_every_row_and_gives_it_room() -> None:
+    from analysis.regions_figures import ROW_CHROME, theme_heatmap
+
+    labels = [f"主题{i}" for i in range(23)]  # the shipped codebook's size
+    profile = pd.DataFrame(
+        [(g, label, float(i), i) for g in ("甲省", "乙省") for i, label in enumerate(labels)],
+        columns=["group", "label", "per_10k", "hits"],
+    )
+    figure = theme_heatmap(profile)
+    assert list(figure.data[0].y) == labels
+    assert figure.layout.yaxis.dtick == 1  # Plotly otherwise skips labels on tight rows
+    assert (figure.layout.height - ROW_CHROME) / len(labels) >= 20
