@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import os
-import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache, partial
@@ -302,7 +301,6 @@ class _Batch:
         self.store = store
         self.documents: list[StoredDocument] = []
         self.chars = 0
-        self.held_since = time.monotonic()
 
     def add(self, doc: StoredDocument) -> None:
         self.documents.append(doc)
@@ -313,9 +311,7 @@ class _Batch:
     def flush(self) -> None:
         self.store.write(self.documents)
         self.documents, self.chars = [], 0
-        if time.monotonic() - self.held_since >= HOLD_SECONDS:
-            self.store.let_go()
-            self.held_since = time.monotonic()
+        self.store.let_go(older_than=HOLD_SECONDS)
 
 
 def default_workers() -> int:
@@ -538,7 +534,6 @@ def _redo_stages(
                     )
                 store.let_go()  # no open connection in the workers forked next
                 parts: list[DocumentParts] = []
-                held_since = time.monotonic()
                 for done, part in enumerate(
                     ordered_map(_redo, tasks, workers=workers or default_workers()), start=1
                 ):
@@ -546,9 +541,7 @@ def _redo_stages(
                     if len(parts) >= BATCH_DOCS or done == len(tasks):
                         store.write_parts(parts, pipeline=version)
                         parts = []
-                        if time.monotonic() - held_since >= HOLD_SECONDS:
-                            store.let_go()  # as an ingest does, see _Batch.flush
-                            held_since = time.monotonic()
+                        store.let_go(older_than=HOLD_SECONDS)  # as an ingest does
                         if progress:
                             progress(start + done, len(shas))
         finally:

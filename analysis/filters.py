@@ -52,12 +52,10 @@ def with_region(docs: pd.DataFrame) -> pd.DataFrame:
         return docs.assign(region=pd.Series(dtype=object, index=docs.index))
     p_codes, provinces = pd.factorize(docs["province"])  # missing: -1
     c_codes, cities = pd.factorize(docs["city"])
-    pairs, codes = np.unique((p_codes + 1) * (len(cities) + 1) + c_codes + 1, return_inverse=True)
+    width = len(cities) + 1  # a pair is one integer: province code * width + city code
+    pairs, codes = np.unique((p_codes + 1) * width + c_codes + 1, return_inverse=True)
     names_p, names_c = [None, *provinces], [None, *cities]
-    labels = [
-        region_label(names_p[pair // (len(cities) + 1)], names_c[pair % (len(cities) + 1)])
-        for pair in pairs.tolist()
-    ]
+    labels = [region_label(names_p[p // width], names_c[p % width]) for p in pairs.tolist()]
     return docs.assign(region=pd.Series(labels, dtype=object).to_numpy()[codes])
 
 

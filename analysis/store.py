@@ -121,6 +121,7 @@ class Store:
         self._keep_open = keep_open
         self._held = False
         self._con: duckdb.DuckDBPyConnection | None = None
+        self._con_opened = 0.0  # time.monotonic() when the kept connection was opened
         self._lock = threading.Lock()
         self._users = 0
         self._busy_wait = busy_wait
@@ -181,7 +182,7 @@ class Store:
     def holding(self) -> Iterator[None]:
         """Keep one connection across the writes inside (an ingest's batches): closing a
         DuckDB connection checkpoints the file, which cost more than a batch's inserts.
-        `let_go()` closes it between batches so another program can get in.
+        `let_go(older_than=…)` closes it between batches so another program can get in.
         """
         if self._keep_open:  # a server's store keeps its connection anyway
             yield
@@ -193,9 +194,11 @@ class Store:
             self._keep_open = self._held = False
             self.close()
 
-    def let_go(self) -> None:
-        """Close the connection `holding` keeps (the next call opens a new one)."""
-        if self._held:
+    def let_go(self, *, older_than: float = 0.0) -> None:
+        """Close the connection `holding` keeps once it has been open `older_than` seconds
+        (the next call opens a new one).
+        """
+        if self._held and time.monotonic() - self._con_opened >= older_than:
             self.close()
 
     @contextmanager
@@ -205,6 +208,7 @@ class Store:
             with self._lock:
                 if self._con is None:
                     self._con = self._open()
+                    self._con_opened = time.monotonic()
                 cursor = self._con.cursor()
             try:
                 yield cursor

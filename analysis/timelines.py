@@ -118,9 +118,7 @@ def target_summary(quantities: pd.DataFrame) -> TargetSummary:
 
 def targets_by(quantities: pd.DataFrame, column: str) -> pd.DataFrame:
     """Targets per region or per family: group, targets, documents, median_horizon."""
-    targets = with_region(
-        _targets(quantities, column) if column != "region" else _targets(quantities)
-    )
+    targets = with_region(_targets(quantities, column))
     if targets.empty:
         return pd.DataFrame(columns=[column, "targets", "documents", "median_horizon"])
     targets = targets.assign(horizon=pd.to_numeric(targets["horizon"], errors="coerce"))

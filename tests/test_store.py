@@ -397,15 +397,20 @@ def _codes(store: Store) -> tuple[pd.DataFrame, pd.DataFrame]:
     return profiles.stored_theme_hits(store, ids), profiles.stored_codes(store, ids)
 
 
+def _only_codes_may_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Cleaning, metadata detection and extraction fail if called; no token counting."""
+    _forbid(monkeypatch, cleaning, "clean_text")
+    _forbid(monkeypatch, corpus.metadata, "detect_metadata")
+    _forbid(monkeypatch, corpus, "extract_quantities")
+    monkeypatch.setattr(corpus, "token_counter_for", lambda store: None)
+
+
 def test_new_codebooks_recode_only(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
     hits, coded = _codes(store)
     assert len(hits) and len(coded)
     quantities = store.quantities()
     monkeypatch.setattr(corpus, "stage_versions", lambda: _changed("code"))
-    _forbid(monkeypatch, cleaning, "clean_text")
-    _forbid(monkeypatch, corpus.metadata, "detect_metadata")
-    _forbid(monkeypatch, corpus, "extract_quantities")
-    monkeypatch.setattr(corpus, "token_counter_for", lambda store: None)
+    _only_codes_may_run(monkeypatch)
     assert corpus.refresh(store, workers=1) == 4
     again_hits, again_coded = _codes(store)
     pd.testing.assert_frame_equal(again_hits, hits)  # same codebooks, same rows, once each
@@ -421,10 +426,7 @@ def test_a_store_from_before_stored_codes_gains_them_alone(
         con.execute("DELETE FROM theme_hits")
         con.execute("DELETE FROM instrument_codes")
         con.execute("UPDATE documents SET pipeline = regexp_replace(pipeline, ';code=.*$', '')")
-    _forbid(monkeypatch, cleaning, "clean_text")
-    _forbid(monkeypatch, corpus.metadata, "detect_metadata")
-    _forbid(monkeypatch, corpus, "extract_quantities")
-    monkeypatch.setattr(corpus, "token_counter_for", lambda store: None)
+    _only_codes_may_run(monkeypatch)
     assert corpus.refresh(store, workers=1) == 4
     again_hits, again_coded = _codes(store)
     pd.testing.assert_frame_equal(again_hits, hits)
